@@ -1,0 +1,22 @@
+import { Hono } from "hono";
+import type { Deps } from "./deps.ts";
+import { AppError } from "./errors.ts";
+import { bearerAuth, type AppEnv, observe } from "./http/middleware.ts";
+import { errorResponse } from "./http/on-error.ts";
+import { orderRoutes } from "./http/orders.ts";
+import { systemRoutes } from "./http/system.ts";
+import { webhookRoutes } from "./http/webhooks.ts";
+
+/** The HTTP app; no I/O at import time, everything comes from deps. */
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use("*", observe(deps.logger, deps.metrics));
+  app.onError((err, c) => errorResponse(c, err, c.get("log") ?? deps.logger));
+  app.notFound((c) => errorResponse(c, new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`), deps.logger));
+
+  app.route("/", systemRoutes(deps));
+  app.route("/webhooks", webhookRoutes(deps));
+  app.use("/api/v1/*", bearerAuth(deps.apiToken));
+  app.route("/api/v1/orders", orderRoutes(deps));
+  return app;
+}

@@ -1,0 +1,58 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { type Client, createClient } from "@libsql/client";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import * as schema from "./schema/index.ts";
+
+export type Schema = typeof schema;
+export type Db = LibSQLDatabase<Schema>;
+/** What a verb gets inside a write: the transaction (or a savepoint of it). */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** Reads accept either the plain database or a transaction. */
+export type Reader = Db | Tx;
+
+export interface Database {
+  /** For reads; on an embedded file it is a separate pool, so reads never wait behind a write batch. */
+  db: Db;
+  /** The single writer connection; only the Writer uses it. */
+  writeDb: Db;
+  kind: "file" | "memory" | "remote";
+  close(): void;
+}
+
+function kindOf(url: string): Database["kind"] {
+  if (url === ":memory:" || url.startsWith("file::memory:")) return "memory";
+  if (url.startsWith("file:")) return "file";
+  return "remote";
+}
+
+/**
+ * Opens the database. An embedded file gets one writer connection (so PRAGMAs set once stay in
+ * force and writes are serialised by the Writer) and a small read pool. `:memory:` must use one
+ * connection for everything: a second connection would be a second, empty database.
+ */
+export async function openDatabase(url: string, authToken?: string): Promise<Database> {
+  const kind = kindOf(url);
+  if (kind === "file") {
+    const path = url.slice("file:".length).split("?")[0]!;
+    if (path) mkdirSync(dirname(path), { recursive: true });
+  }
+  const writer: Client = createClient({ url, authToken, concurrency: 1 });
+  if (kind === "file") {
+    await writer.execute("PRAGMA journal_mode=WAL");
+    await writer.execute("PRAGMA synchronous=NORMAL");
+    // Keep SQLite's own busy wait short: it spins on the event loop. Longer waits are retried
+    // asynchronously by the Writer.
+    await writer.execute("PRAGMA busy_timeout=20");
+  }
+  const reader: Client = kind === "file" ? createClient({ url, concurrency: 4 }) : writer;
+  return {
+    db: drizzle(reader, { schema }),
+    writeDb: drizzle(writer, { schema }),
+    kind,
+    close() {
+      if (reader !== writer) reader.close();
+      writer.close();
+    },
+  };
+}

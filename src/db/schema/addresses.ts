@@ -1,0 +1,12 @@
+import { sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** The shipping address of an order, as the latest snapshot gives it. */
+export const addresses = sqliteTable("addresses", {
+  orderNo: text("order_no").primaryKey(),
+  name: text("name"),
+  phone: text("phone"),
+  province: text("province"),
+  city: text("city"),
+  district: text("district"),
+  detail: text("detail"),
+});

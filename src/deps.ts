@@ -1,0 +1,62 @@
+import { type RuleSet, loadRules } from "./anchors/rules.ts";
+import { type Database, type Db, openDatabase } from "./db/client.ts";
+import { runMigrations } from "./db/migrate.ts";
+import { createWriter, type Writer } from "./db/writer.ts";
+import type { Config } from "./env.ts";
+import { createLock, type Lock } from "./lock/index.ts";
+import { type Clock, systemClock } from "./shared/clock.ts";
+import { createLogger, type Logger } from "./shared/logger.ts";
+import { createMetrics, type Metrics } from "./shared/metrics.ts";
+import { createTasks, type Tasks } from "./shared/tasks.ts";
+
+/** Everything a handler needs, built once at the entry and passed down; tests build their own. */
+export interface Deps {
+  config: Config;
+  database: Database;
+  /** Reads. */
+  db: Db;
+  /** Every write goes through here (group commit). */
+  writer: Writer;
+  rules: RuleSet;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  tasks: Tasks;
+  lock: Lock;
+  apiToken: string;
+  close(): Promise<void>;
+}
+
+export interface DepsOverrides {
+  clock?: Clock;
+  logger?: Logger;
+  lock?: Lock;
+}
+
+export async function createDeps(config: Config, apiToken: string, overrides: DepsOverrides = {}): Promise<Deps> {
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const database = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  await runMigrations(database.writeDb);
+  const writer = createWriter(database.writeDb);
+  const lock = overrides.lock ?? createLock({ redisUrl: config.REDIS_URL, logger });
+  const tasks = createTasks(logger);
+  return {
+    config,
+    database,
+    db: database.db,
+    writer,
+    rules: loadRules(),
+    clock: overrides.clock ?? systemClock,
+    logger,
+    metrics: createMetrics(),
+    tasks,
+    lock,
+    apiToken,
+    async close() {
+      await tasks.drain();
+      await writer.flush();
+      await (lock as { close?: () => Promise<void> }).close?.();
+      database.close();
+    },
+  };
+}

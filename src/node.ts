@@ -1,0 +1,54 @@
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.ts";
+import { createDeps } from "./deps.ts";
+import { ConfigError, parseEnv } from "./env.ts";
+import { processDue } from "./inbox/process-due.ts";
+import { resolveApiToken } from "./shared/api-token.ts";
+
+/** Node entry: parse env, build deps, serve, sweep the inbox; the only place that reads process.env. */
+async function main() {
+  let config: ReturnType<typeof parseEnv>;
+  try {
+    config = parseEnv(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`anchorbot: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const token = resolveApiToken(config.API_TOKEN, config.DATA_DIR);
+  if (token.created) {
+    process.stdout.write(
+      `anchorbot: generated an API token (stored in ${token.path}, shown only this once):\n  ${token.token}\n`,
+    );
+  }
+  const deps = await createDeps(config, token.token);
+  const app = createApp(deps);
+
+  // Pushes stored but not processed before a stop, and failed ones whose retry is due.
+  const sweep = async (includeFresh = false) => {
+    const out = await processDue({ db: deps.db, writer: deps.writer, rules: deps.rules, now: deps.clock.now, includeFresh });
+    if (out.length > 0) deps.logger.info({ processed: out.length }, "inbox sweep");
+  };
+  await sweep(true);
+  const timer = setInterval(() => void sweep().catch((err) => deps.logger.error({ err }, "inbox sweep failed")), 5_000);
+
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    deps.logger.info({ port: info.port, database: config.DATABASE_URL.replace(/\/\/[^@]*@/, "//***@") }, "anchorbot listening");
+  });
+  const stop = async (signal: string) => {
+    deps.logger.info({ signal }, "shutting down");
+    clearInterval(timer);
+    server.close();
+    await deps.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((err) => {
+  process.stderr.write(`anchorbot: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,164 @@
+import { createHash } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { recomputeAnchor } from "../anchors/recompute.ts";
+import type { RuleSet } from "../anchors/rules.ts";
+import type { Tx } from "../db/client.ts";
+import { orderEvents, orders, shipments, sourceStatuses } from "../db/schema/index.ts";
+import type { RuleEffect } from "../db/schema/order-events.ts";
+import { AppError } from "../errors.ts";
+import type { CanonicalEvent } from "../sources/types.ts";
+import { saveSnapshot } from "./save-snapshot.ts";
+
+export interface ApplyResult {
+  orderNo: string;
+  eventId: number | null;
+  duplicate: boolean;
+  anchorBefore: string;
+  anchorAfter: string;
+  effects: RuleEffect[];
+  flag: string | null;
+}
+
+const CHANNELS = new Set(["taobao", "pdd", "shopee", "miniapp"]);
+
+/** A stable id for events whose source gives none: the same content always gets the same id. */
+export function contentEventId(e: CanonicalEvent): string {
+  const h = createHash("sha256")
+    .update(JSON.stringify([e.kind, e.orderRef, e.eventTime, e.rawStatus, e.fields, e.shipment ?? null]))
+    .digest("hex");
+  return `sha:${h.slice(0, 32)}`;
+}
+
+async function resolveOrderNo(tx: Tx, e: CanonicalEvent): Promise<string> {
+  if (e.orderRef.orderNo) return e.orderRef.orderNo;
+  if (e.orderRef.waybillNo) {
+    const [s] = await tx
+      .select({ orderNo: shipments.orderNo })
+      .from(shipments)
+      .where(eq(shipments.waybillNo, e.orderRef.waybillNo));
+    if (s) return s.orderNo;
+    throw new AppError("not_found", `no order is linked to waybill ${e.orderRef.waybillNo} yet`);
+  }
+  throw new AppError("invalid_payload", "event names neither an order nor a waybill");
+}
+
+async function ensureOrder(tx: Tx, orderNo: string, e: CanonicalEvent, now: number): Promise<void> {
+  const channel = CHANNELS.has(e.source) ? e.source : "unknown";
+  await tx
+    .insert(orders)
+    .values({ orderNo, channel, statusAnchor: "", createdAt: e.order?.createdAt ?? e.eventTime, updatedAt: now })
+    .onConflictDoNothing();
+  if (channel !== "unknown") {
+    await tx
+      .update(orders)
+      .set({ channel })
+      .where(and(eq(orders.orderNo, orderNo), eq(orders.channel, "unknown")));
+  }
+}
+
+async function saveSourceStatus(tx: Tx, orderNo: string, e: CanonicalEvent, eventId: number, now: number) {
+  const [cur] = await tx
+    .select({ eventTime: sourceStatuses.eventTime })
+    .from(sourceStatuses)
+    .where(and(eq(sourceStatuses.orderNo, orderNo), eq(sourceStatuses.source, e.source)));
+  const row = { rawStatus: e.rawStatus, fields: e.fields, eventTime: e.eventTime, eventId, updatedAt: now };
+  if (!cur) await tx.insert(sourceStatuses).values({ orderNo, source: e.source, ...row });
+  else if (e.eventTime >= cur.eventTime) {
+    await tx
+      .update(sourceStatuses)
+      .set(row)
+      .where(and(eq(sourceStatuses.orderNo, orderNo), eq(sourceStatuses.source, e.source)));
+  }
+}
+
+async function saveShipment(tx: Tx, orderNo: string, e: CanonicalEvent, now: number) {
+  const s = e.shipment;
+  if (!s) return;
+  const [cur] = await tx.select().from(shipments).where(eq(shipments.waybillNo, s.waybillNo));
+  const tracking = {
+    state: s.state ?? null,
+    lastNodeText: s.lastNode?.text ?? null,
+    lastNodeAt: s.lastNode?.at ?? null,
+    lastNodeArea: s.lastNode?.area ?? null,
+  };
+  if (!cur) {
+    await tx.insert(shipments).values({
+      orderNo,
+      waybillNo: s.waybillNo,
+      carrier: s.carrier ?? null,
+      ...tracking,
+      pickedUpAt: s.pickedUpAt ?? null,
+      signedAt: s.signedAt ?? null,
+      eventTime: e.eventTime,
+      updatedAt: now,
+    });
+    return;
+  }
+  const newer = e.eventTime >= cur.eventTime;
+  const earliest = (a: number | null, b: number | undefined) => (b === undefined ? a : a === null ? b : Math.min(a, b));
+  await tx
+    .update(shipments)
+    .set({
+      carrier: cur.carrier ?? s.carrier ?? null,
+      ...(newer && s.lastNode ? tracking : {}),
+      ...(newer && !s.lastNode && s.state ? { state: s.state } : {}),
+      pickedUpAt: earliest(cur.pickedUpAt, s.pickedUpAt),
+      signedAt: earliest(cur.signedAt, s.signedAt),
+      eventTime: Math.max(cur.eventTime, e.eventTime),
+      updatedAt: now,
+    })
+    .where(eq(shipments.id, cur.id));
+}
+
+/**
+ * Applies one canonical source event to its order: appends it to the event log (once per source
+ * event id), keeps the newest snapshot, raw source status and shipment by event time, and
+ * recomputes the anchor from the whole log.
+ */
+export async function applyEvent(args: {
+  tx: Tx;
+  rules: RuleSet;
+  now: number;
+  event: CanonicalEvent;
+  inboxId?: number | null;
+}): Promise<ApplyResult> {
+  const { tx, rules, now, event: e } = args;
+  const orderNo = await resolveOrderNo(tx, e);
+  const sourceEventId = e.sourceEventId ?? contentEventId(e);
+  const effects = rules.evaluate(e.source, e.fields);
+  const flag = effects.length === 0 ? "unknown_status" : null;
+
+  await ensureOrder(tx, orderNo, e, now);
+  const inserted = await tx
+    .insert(orderEvents)
+    .values({
+      orderNo,
+      source: e.source,
+      kind: e.kind,
+      sourceEventId,
+      inboxId: args.inboxId ?? null,
+      eventTime: e.eventTime,
+      receivedAt: now,
+      rawStatus: e.rawStatus,
+      fields: e.fields,
+      effects,
+      flag,
+    })
+    .onConflictDoNothing()
+    .returning({ id: orderEvents.id });
+  const eventId = inserted[0]?.id;
+  if (eventId === undefined) {
+    const [o] = await tx.select({ a: orders.statusAnchor }).from(orders).where(eq(orders.orderNo, orderNo));
+    return { orderNo, eventId: null, duplicate: true, anchorBefore: o!.a, anchorAfter: o!.a, effects, flag };
+  }
+
+  if (e.order) await saveSnapshot(tx, orderNo, e.source, e.order, e.eventTime, now);
+  await saveSourceStatus(tx, orderNo, e, eventId, now);
+  await saveShipment(tx, orderNo, e, now);
+  const folded = await recomputeAnchor(tx, orderNo, now);
+  await tx
+    .update(orderEvents)
+    .set({ anchorBefore: folded.before || null, anchorAfter: folded.anchor })
+    .where(eq(orderEvents.id, eventId));
+  return { orderNo, eventId, duplicate: false, anchorBefore: folded.before, anchorAfter: folded.anchor, effects, flag };
+}

@@ -1,0 +1,97 @@
+import { eq } from "drizzle-orm";
+import type { Tx } from "../db/client.ts";
+import { addresses, buyers, orderDiscounts, orderLines, orders } from "../db/schema/index.ts";
+import type { OrderSnapshot } from "../sources/types.ts";
+
+/**
+ * Replaces the order's lines, discounts, address, buyer and money with a snapshot, unless the
+ * order already holds a newer one (by event time): a late payload never rolls data back.
+ */
+export async function saveSnapshot(
+  tx: Tx,
+  orderNo: string,
+  channel: string,
+  snap: OrderSnapshot,
+  eventTime: number,
+  now: number,
+): Promise<boolean> {
+  const [cur] = await tx
+    .select({ t: orders.snapshotEventTime })
+    .from(orders)
+    .where(eq(orders.orderNo, orderNo));
+  if (cur?.t != null && cur.t > eventTime) return false;
+
+  let buyerId: string | null = null;
+  const b = snap.buyer;
+  const externalId = b?.id ?? b?.nick ?? b?.phone;
+  if (b && externalId) {
+    buyerId = `${channel}:${externalId}`;
+    await tx
+      .insert(buyers)
+      .values({
+        id: buyerId,
+        channel,
+        externalId,
+        nick: b.nick ?? null,
+        phone: b.phone ?? null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoUpdate({
+        target: buyers.id,
+        set: { nick: b.nick ?? null, phone: b.phone ?? null, updatedAt: now },
+      });
+  }
+  const discountTotal = snap.discounts.reduce((s, d) => s + d.amount, 0);
+  const goods = snap.lines.reduce((s, l) => s + l.unitPrice * l.qty, 0);
+  await tx
+    .update(orders)
+    .set({
+      currency: snap.currency,
+      buyerId,
+      buyerPhone: b?.phone ?? snap.address?.phone ?? null,
+      orderAmount: snap.orderAmount ?? goods,
+      shippingFee: snap.shippingFee ?? null,
+      shippingBorneBy: snap.shippingBorneBy ?? null,
+      discountTotal,
+      actualPaid: snap.actualPaid ?? null,
+      ...(snap.paidAt ? { paidAt: snap.paidAt } : {}),
+      ...(snap.createdAt ? { createdAt: snap.createdAt } : {}),
+      snapshotEventTime: eventTime,
+      updatedAt: now,
+    })
+    .where(eq(orders.orderNo, orderNo));
+
+  await tx.delete(orderLines).where(eq(orderLines.orderNo, orderNo));
+  if (snap.lines.length > 0) {
+    await tx.insert(orderLines).values(
+      snap.lines.map((l, i) => ({
+        orderNo,
+        lineNo: i + 1,
+        sku: l.sku,
+        name: l.name ?? null,
+        qty: l.qty,
+        unitPrice: l.unitPrice,
+        amount: l.amount ?? null,
+        promoTag: l.promoTag ?? null,
+      })),
+    );
+  }
+  await tx.delete(orderDiscounts).where(eq(orderDiscounts.orderNo, orderNo));
+  if (snap.discounts.length > 0) {
+    await tx.insert(orderDiscounts).values(snap.discounts.map((d) => ({ orderNo, ...d })));
+  }
+  if (snap.address) {
+    const a = snap.address;
+    const row = {
+      name: a.name ?? null,
+      phone: a.phone ?? null,
+      province: a.province ?? null,
+      city: a.city ?? null,
+      district: a.district ?? null,
+      detail: a.detail ?? null,
+    };
+    await tx.insert(addresses).values({ orderNo, ...row }).onConflictDoUpdate({ target: addresses.orderNo, set: row });
+  }
+  return true;
+}
