@@ -3,7 +3,7 @@ import { type Database, type Db, openDatabase } from "./db/client.ts";
 import { runMigrations } from "./db/migrate.ts";
 import { createWriter, type Writer } from "./db/writer.ts";
 import type { Config } from "./env.ts";
-import { createLock, type Lock } from "./lock/index.ts";
+import { type ClosableLock, createLock } from "./lock/index.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import { createLogger, type Logger } from "./shared/logger.ts";
 import { createMetrics, type Metrics } from "./shared/metrics.ts";
@@ -22,7 +22,7 @@ export interface Deps {
   logger: Logger;
   metrics: Metrics;
   tasks: Tasks;
-  lock: Lock;
+  lock: ClosableLock;
   apiToken: string;
   close(): Promise<void>;
 }
@@ -30,7 +30,7 @@ export interface Deps {
 export interface DepsOverrides {
   clock?: Clock;
   logger?: Logger;
-  lock?: Lock;
+  lock?: ClosableLock;
 }
 
 export async function createDeps(config: Config, apiToken: string, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -55,7 +55,7 @@ export async function createDeps(config: Config, apiToken: string, overrides: De
     async close() {
       await tasks.drain();
       await writer.flush();
-      await (lock as { close?: () => Promise<void> }).close?.();
+      await lock.close();
       database.close();
     },
   };

@@ -65,7 +65,7 @@ export function foldAnchor(events: readonly FoldEvent[]): FoldResult {
         else exit = { anchor: "cancelled", cause };
       } else {
         // refunded / closed: final, and they override an earlier cancellation.
-        exit = { anchor: eff.anchor, cause };
+        exit = { anchor: eff.anchor as Anchor, cause };
       }
     }
   }

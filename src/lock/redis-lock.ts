@@ -20,7 +20,7 @@ return redis.call('INCR', KEYS[2])
 `);
 
 const RELEASE = new LuaScript(`
-return redis.call('DEL', KEYS[1])
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `);
 

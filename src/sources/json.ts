@@ -3,11 +3,11 @@ import { ParseError } from "./parse-error.ts";
 
 const INTEGER = /^-?\d+$/;
 /**
- * A JSON number literal of 16+ digits right after `:`, `,` or `[`. Only such literals can lose
+ * A JSON number literal of 16+ digits at the start or right after `:`, `,` or `[`. Only such literals can lose
  * precision, so texts without one take the native parser (≈8× faster on multi-MB bodies). A match
  * inside a string is a harmless false positive: it merely takes the lossless path.
  */
-const LONG_NUMBER = /[:,[]\s*-?\d{16,}/;
+const LONG_NUMBER = /(?:^|[:,[])\s*-?\d{16,}/;
 
 function parseNumber(text: string): number | string {
   const n = Number(text);

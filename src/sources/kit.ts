@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { verifyOwn } from "./own-scheme.ts";
 import { ParseError } from "./parse-error.ts";
 import type { CanonicalEvent, RawPush, SourceAdapter, SourceName } from "./types.ts";
@@ -16,7 +17,10 @@ export function singleEventKey(events: CanonicalEvent[]): string | null {
 }
 
 /** An adapter verified with anchorbot's own scheme. */
-export function ownSchemeAdapter(name: SourceName, parse: (push: RawPush) => CanonicalEvent[]): SourceAdapter {
+export function ownSchemeAdapter(
+  name: SourceName,
+  parse: (push: RawPush) => CanonicalEvent[],
+): SourceAdapter {
   return {
     name,
     verify: verifyOwn,
@@ -28,7 +32,8 @@ export function ownSchemeAdapter(name: SourceName, parse: (push: RawPush) => Can
 
 /**
  * Runs a parser and turns any stray exception into a ParseError, so the gateway answers 400 and
- * keeps the body instead of failing with 500 on a payload shape nobody foresaw.
+ * keeps the body instead of failing with 500 on a payload shape nobody foresaw. The original
+ * error stays on `cause` so a bug in an adapter is still visible in the logs.
  */
 export function guarded(source: SourceName, parse: (push: RawPush) => CanonicalEvent[]) {
   return (push: RawPush): CanonicalEvent[] => {
@@ -36,7 +41,17 @@ export function guarded(source: SourceName, parse: (push: RawPush) => CanonicalE
       return parse(push);
     } catch (err) {
       if (err instanceof ParseError) throw err;
-      throw new ParseError(`${source}: unexpected payload (${(err as Error).message})`);
+      const wrapped = new ParseError(`${source}: unexpected payload (${(err as Error).message})`);
+      throw Object.assign(wrapped, { cause: err });
     }
   };
+}
+
+/** Validates with a zod schema; the first issue becomes a ParseError naming its path. */
+export function zodParse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue?.path.map(String).join(".") || "$";
+  throw new ParseError(`${path}: ${issue?.message ?? "invalid payload"}`, path);
 }

@@ -13,8 +13,20 @@ const NOISE = /^(0{6,}\d*|9{6,}\d*)$/;
 
 /** ISO 4217 minor-unit digits that differ from the usual 2. */
 const MINOR_DIGITS: Record<string, number> = {
-  JPY: 0, KRW: 0, VND: 0, CLP: 0, ISK: 0, PYG: 0, UGX: 0, XAF: 0, XOF: 0,
-  BHD: 3, JOD: 3, KWD: 3, OMR: 3, TND: 3,
+  JPY: 0,
+  KRW: 0,
+  VND: 0,
+  CLP: 0,
+  ISK: 0,
+  PYG: 0,
+  UGX: 0,
+  XAF: 0,
+  XOF: 0,
+  BHD: 3,
+  JOD: 3,
+  KWD: 3,
+  OMR: 3,
+  TND: 3,
 };
 
 export function minorDigits(currency: string): number {

@@ -42,7 +42,9 @@ export function pddOrderEvent(info: Obj, base: string): CanonicalEvent {
   const refundStatus = reqInt(info, "refund_status", base);
   const updatedAt = reqStr(info, "updated_at", base);
   const eventTime = chinaTimeToMs(updatedAt, `${base}.updated_at`);
-  const items = listOf(info.item_list, `${base}.item_list`).map((it, i) => line(asObj(it, `${base}.item_list.${i}`), `${base}.item_list.${i}`));
+  const items = listOf(info.item_list, `${base}.item_list`).map((it, i) =>
+    line(asObj(it, `${base}.item_list.${i}`), `${base}.item_list.${i}`),
+  );
   if (items.length === 0) throw new ParseError("order has no items", `${base}.item_list`);
   const discounts: DiscountSnapshot[] = [];
   for (const [key, name] of DISCOUNTS) {

@@ -1,9 +1,9 @@
 import { parseJsonBody } from "./json.ts";
 import { ownSchemeAdapter } from "./kit.ts";
 import { ParseError } from "./parse-error.ts";
-import { asObj, isObj, listOf, reqObj } from "./read.ts";
 import { pddFrameEvents } from "./pdd-message.ts";
 import { pddOrderEvent } from "./pdd-order.ts";
+import { asObj, isObj, listOf, reqObj } from "./read.ts";
 import type { CanonicalEvent, RawPush } from "./types.ts";
 
 /**
@@ -16,7 +16,12 @@ function parsePdd(push: RawPush): CanonicalEvent[] {
   if (isObj(root.error_response)) throw new ParseError("PDD error response, not an event", "error_response");
   if ("order_info_get_response" in root) {
     const response = reqObj(root, "order_info_get_response", "");
-    return [pddOrderEvent(reqObj(response, "order_info", "order_info_get_response"), "order_info_get_response.order_info")];
+    return [
+      pddOrderEvent(
+        reqObj(response, "order_info", "order_info_get_response"),
+        "order_info_get_response.order_info",
+      ),
+    ];
   }
   if ("order_list_get_response" in root) {
     const base = "order_list_get_response.order_list";

@@ -73,11 +73,3 @@ export function optInt(o: Obj, key: string, base: string): number | undefined {
   const v = o[key];
   return v === undefined || v === null ? undefined : reqInt(o, key, base);
 }
-
-export function reqBool(o: Obj, key: string, base: string): boolean {
-  const v = o[key];
-  if (typeof v !== "boolean") throw new ParseError(`expected a boolean, got ${describe(v)}`, join(base, key));
-  return v;
-}
-
-export { join as pathJoin };

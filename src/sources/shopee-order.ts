@@ -9,10 +9,10 @@ import type { CanonicalEvent, OrderLineSnapshot } from "./types.ts";
 const unmasked = (v: string | undefined) => (v === undefined || v.includes("*") ? undefined : v);
 
 function line(item: Obj, path: string, currency: string): OrderLineSnapshot {
-  const sku =
-    optStr(item, "model_sku", path) ??
-    optStr(item, "item_sku", path) ??
-    `${idString(item.item_id, `${path}.item_id`)}:${item.model_id === undefined ? 0 : idString(item.model_id, `${path}.model_id`)}`;
+  // Without merchant SKUs, Shopee's own item:model pair is the only stable line identity.
+  const platformSku = () =>
+    `${idString(item.item_id, `${path}.item_id`)}:${item.model_id === undefined ? "0" : idString(item.model_id, `${path}.model_id`)}`;
+  const sku = optStr(item, "model_sku", path) ?? optStr(item, "item_sku", path) ?? platformSku();
   const qty = reqInt(item, "model_quantity_purchased", path);
   if (qty <= 0) throw new ParseError(`quantity ${qty} is not positive`, `${path}.model_quantity_purchased`);
   const original = majorToMinor(item.model_original_price, currency, `${path}.model_original_price`);
@@ -53,13 +53,16 @@ export function shopeeOrderEvent(order: Obj, base: string): CanonicalEvent {
   );
   if (lines.length === 0) throw new ParseError("order has no items", `${base}.item_list`);
   const money = (key: string) =>
-    order[key] === undefined || order[key] === null ? undefined : majorToMinor(order[key], currency, `${base}.${key}`);
+    order[key] === undefined || order[key] === null
+      ? undefined
+      : majorToMinor(order[key], currency, `${base}.${key}`);
   const total = money("total_amount");
   const shipping = money("actual_shipping_fee") ?? money("estimated_shipping_fee");
   const linesTotal = lines.reduce((sum, l) => sum + (l.amount ?? 0), 0);
   const addr = optObj(order, "recipient_address", base);
   const addrBase = `${base}.recipient_address`;
-  const buyerId = order.buyer_user_id === undefined ? undefined : idString(order.buyer_user_id, `${base}.buyer_user_id`);
+  const buyerId =
+    order.buyer_user_id === undefined ? undefined : idString(order.buyer_user_id, `${base}.buyer_user_id`);
   return {
     source: "shopee",
     kind: "order_detail",

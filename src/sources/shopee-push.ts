@@ -16,9 +16,13 @@ export function shopeePushEvents(root: Obj): CanonicalEvent[] {
   const data = reqObj(root, "data", "");
   const ordersn = reqStr(data, "ordersn", "data");
   const seconds = optInt(data, "update_time", "data") ?? reqInt(root, "timestamp", "");
-  const eventTime = unixSecondsToMs(seconds, data.update_time === undefined ? "timestamp" : "data.update_time");
+  const eventTime = unixSecondsToMs(
+    seconds,
+    data.update_time === undefined ? "timestamp" : "data.update_time",
+  );
   // msg_id appears in live pushes only; the derived id is stable across Shopee's retries.
-  const msgId = root.msg_id === undefined || root.msg_id === null ? undefined : idString(root.msg_id, "msg_id");
+  const msgId =
+    root.msg_id === undefined || root.msg_id === null ? undefined : idString(root.msg_id, "msg_id");
   const sourceEventId = msgId ?? `${code}:${ordersn}:${seconds}`;
   if (code === ORDER_STATUS_PUSH) {
     const status = reqStr(data, "status", "data");

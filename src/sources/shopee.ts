@@ -36,7 +36,10 @@ function parseShopee(push: RawPush): CanonicalEvent[] {
     return list.map((o, i) => shopeeOrderEvent(asObj(o, `${base}.${i}`), `${base}.${i}`));
   }
   if ("code" in root) return shopeePushEvents(root);
-  throw new ParseError("unrecognised Shopee payload: expected a push (code) or an order detail response", "$");
+  throw new ParseError(
+    "unrecognised Shopee payload: expected a push (code) or an order detail response",
+    "$",
+  );
 }
 
 export const shopee: SourceAdapter = {

@@ -26,7 +26,9 @@ export function discountKind(name: string): DiscountSnapshot["kind"] {
 }
 
 const optYuan = (o: Obj, key: string, base: string) =>
-  o[key] === undefined || o[key] === null || o[key] === "" ? undefined : yuanToCents(o[key], `${base}.${key}`);
+  o[key] === undefined || o[key] === null || o[key] === ""
+    ? undefined
+    : yuanToCents(o[key], `${base}.${key}`);
 const reqYuan = (o: Obj, key: string, base: string) => yuanToCents(o[key], `${base}.${key}`);
 const optTime = (o: Obj, key: string, base: string) => {
   const v = optStr(o, key, base);
@@ -38,7 +40,12 @@ const optTime = (o: Obj, key: string, base: string) => {
  * has a single sub-order, so that line is trade payment − post_fee; with several sub-orders it is
  * `divide_order_fee` (payment after apportioned order-level discounts), else `payment`.
  */
-function line(o: Obj, path: string, trade: Obj, single: boolean, promos: Map<string, string>): OrderLineSnapshot {
+function line(
+  o: Obj,
+  path: string,
+  trade: { obj: Obj; base: string; single: boolean },
+  promos: Map<string, string>,
+): OrderLineSnapshot {
   const sku =
     optStr(o, "outer_sku_id", path) ??
     optText(o, "sku_id", path) ??
@@ -47,8 +54,11 @@ function line(o: Obj, path: string, trade: Obj, single: boolean, promos: Map<str
   if (sku === undefined) throw new ParseError("sub-order has no SKU", `${path}.outer_sku_id`);
   const qty = reqInt(o, "num", path);
   if (qty <= 0) throw new ParseError(`quantity ${qty} is not positive`, `${path}.num`);
-  const amount = single
-    ? Math.max(0, reqYuan(trade, "payment", "trade") - (optYuan(trade, "post_fee", "trade") ?? 0))
+  const amount = trade.single
+    ? Math.max(
+        0,
+        reqYuan(trade.obj, "payment", trade.base) - (optYuan(trade.obj, "post_fee", trade.base) ?? 0),
+      )
     : (optYuan(o, "divide_order_fee", path) ?? reqYuan(o, "payment", path));
   const oid = o.oid === undefined ? undefined : idString(o.oid, `${path}.oid`);
   return {
@@ -68,7 +78,8 @@ function promotions(trade: Obj, base: string): { discounts: DiscountSnapshot[]; 
   const byId = new Map<string, string>();
   list.forEach((raw, i) => {
     const p = asObj(raw, `${path}.${i}`);
-    const name = optStr(p, "promotion_name", `${path}.${i}`) ?? optStr(p, "promotion_desc", `${path}.${i}`) ?? "优惠";
+    const name =
+      optStr(p, "promotion_name", `${path}.${i}`) ?? optStr(p, "promotion_desc", `${path}.${i}`) ?? "优惠";
     const amount = optYuan(p, "discount_fee", `${path}.${i}`) ?? 0;
     if (p.id !== undefined && p.id !== null) byId.set(idString(p.id, `${path}.${i}.id`), name);
     if (amount > 0) discounts.push({ kind: discountKind(name), name, amount });
@@ -83,7 +94,9 @@ export function tradeEvent(trade: Obj, base: string): CanonicalEvent {
   const modified = reqStr(trade, "modified", base);
   const eventTime = chinaTimeToMs(modified, `${base}.modified`);
   const orderPath = `${base}.orders.order`;
-  const orders = listOf(optObj(trade, "orders", base)?.order, orderPath).map((o, i) => asObj(o, `${orderPath}.${i}`));
+  const orders = listOf(optObj(trade, "orders", base)?.order, orderPath).map((o, i) =>
+    asObj(o, `${orderPath}.${i}`),
+  );
   if (orders.length === 0) throw new ParseError("trade has no sub-orders", orderPath);
   const { discounts, byId } = promotions(trade, base);
   const postFee = optYuan(trade, "post_fee", base) ?? 0;
@@ -119,7 +132,9 @@ export function tradeEvent(trade: Obj, base: string): CanonicalEvent {
         district: optStr(trade, "receiver_district", base),
         detail: optStr(trade, "receiver_address", base),
       },
-      lines: orders.map((o, i) => line(o, `${orderPath}.${i}`, trade, orders.length === 1, byId)),
+      lines: orders.map((o, i) =>
+        line(o, `${orderPath}.${i}`, { obj: trade, base, single: orders.length === 1 }, byId),
+      ),
       discounts,
       shippingFee: postFee,
       shippingBorneBy: postFee > 0 ? "buyer" : "seller",

@@ -22,7 +22,12 @@ function parseTaobao(push: RawPush): CanonicalEvent[] {
   }
   if ("trade_fullinfo_get_response" in root) {
     const response = reqObj(root, "trade_fullinfo_get_response", "");
-    return [tradeEvent(reqObj(response, "trade", "trade_fullinfo_get_response"), "trade_fullinfo_get_response.trade")];
+    return [
+      tradeEvent(
+        reqObj(response, "trade", "trade_fullinfo_get_response"),
+        "trade_fullinfo_get_response.trade",
+      ),
+    ];
   }
   if ("topic" in root && "content" in root) return [tmcMessageEvent(root, "$")];
   throw new ParseError("unrecognised Taobao payload: expected a TMC message or a fullinfo trade", "$");

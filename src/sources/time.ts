@@ -5,7 +5,8 @@ import { ParseError } from "./parse-error.ts";
 
 const CHINA_OFFSET_MS = 8 * 3600_000;
 const CHINA = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 /** 9999-12-31 in seconds: a bound that keeps ms-vs-s mix-ups and garbage out. */
 const MAX_SECONDS = 253_402_300_799;
 
@@ -34,7 +35,8 @@ function needString(value: unknown, path: string): string {
 export function chinaTimeToMs(value: unknown, path = "time"): number {
   const text = needString(value, path);
   const m = CHINA.exec(text);
-  if (!m) throw new ParseError(`expected yyyy-MM-dd HH:mm:ss, got ${JSON.stringify(text).slice(0, 40)}`, path);
+  if (!m)
+    throw new ParseError(`expected yyyy-MM-dd HH:mm:ss, got ${JSON.stringify(text).slice(0, 40)}`, path);
   return utc(m.slice(1, 7), text, path) - CHINA_OFFSET_MS;
 }
 
