@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { Deps } from "./deps.ts";
 import { AppError } from "./errors.ts";
-import { bearerAuth, type AppEnv, observe } from "./http/middleware.ts";
+import { type AppEnv, bearerAuth, observe } from "./http/middleware.ts";
 import { errorResponse } from "./http/on-error.ts";
 import { orderRoutes } from "./http/orders.ts";
 import { systemRoutes } from "./http/system.ts";
@@ -12,7 +12,9 @@ export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use("*", observe(deps.logger, deps.metrics));
   app.onError((err, c) => errorResponse(c, err, c.get("log") ?? deps.logger));
-  app.notFound((c) => errorResponse(c, new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`), deps.logger));
+  app.notFound((c) =>
+    errorResponse(c, new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`), deps.logger),
+  );
 
   app.route("/", systemRoutes(deps));
   app.route("/webhooks", webhookRoutes(deps));

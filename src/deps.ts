@@ -1,8 +1,10 @@
-import { type RuleSet, loadRules } from "./anchors/rules.ts";
+import { loadRules, type RuleSet } from "./anchors/rules.ts";
 import { type Database, type Db, openDatabase } from "./db/client.ts";
 import { runMigrations } from "./db/migrate.ts";
 import { createWriter, type Writer } from "./db/writer.ts";
 import type { Config } from "./env.ts";
+import { createProcessor, type Processor } from "./inbox/processor.ts";
+import { createPushStore, type PushStore } from "./inbox/store-push.ts";
 import { type ClosableLock, createLock } from "./lock/index.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import { createLogger, type Logger } from "./shared/logger.ts";
@@ -22,6 +24,10 @@ export interface Deps {
   logger: Logger;
   metrics: Metrics;
   tasks: Tasks;
+  /** Stores the pushes of one event-loop turn in one statement. */
+  pushStore: PushStore;
+  /** Background processing of stored pushes. */
+  processor: Processor;
   lock: ClosableLock;
   apiToken: string;
   close(): Promise<void>;
@@ -33,23 +39,33 @@ export interface DepsOverrides {
   lock?: ClosableLock;
 }
 
-export async function createDeps(config: Config, apiToken: string, overrides: DepsOverrides = {}): Promise<Deps> {
+export async function createDeps(
+  config: Config,
+  apiToken: string,
+  overrides: DepsOverrides = {},
+): Promise<Deps> {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const database = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   await runMigrations(database.writeDb);
   const writer = createWriter(database.writeDb);
   const lock = overrides.lock ?? createLock({ redisUrl: config.REDIS_URL, logger });
   const tasks = createTasks(logger);
+  const rules = loadRules();
+  const clock = overrides.clock ?? systemClock;
+  const metrics = createMetrics();
+  const processor = createProcessor({ writer, rules, now: () => clock.now(), metrics, logger, tasks });
   return {
     config,
     database,
     db: database.db,
     writer,
-    rules: loadRules(),
-    clock: overrides.clock ?? systemClock,
+    rules,
+    clock,
     logger,
-    metrics: createMetrics(),
+    metrics,
     tasks,
+    pushStore: createPushStore(writer),
+    processor,
     lock,
     apiToken,
     async close() {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { SOURCE_NAMES, type SourceName } from "./sources/types.ts";
 import { parseDuration, parseSize } from "./shared/duration.ts";
+import { SOURCE_NAMES, type SourceName } from "./sources/types.ts";
 
 const duration = (fallback: string) =>
   z

@@ -28,14 +28,26 @@ async function main() {
 
   // Pushes stored but not processed before a stop, and failed ones whose retry is due.
   const sweep = async (includeFresh = false) => {
-    const out = await processDue({ db: deps.db, writer: deps.writer, rules: deps.rules, now: deps.clock.now, includeFresh });
+    const out = await processDue({
+      db: deps.db,
+      writer: deps.writer,
+      rules: deps.rules,
+      now: deps.clock.now,
+      includeFresh,
+    });
     if (out.length > 0) deps.logger.info({ processed: out.length }, "inbox sweep");
   };
   await sweep(true);
-  const timer = setInterval(() => void sweep().catch((err) => deps.logger.error({ err }, "inbox sweep failed")), 5_000);
+  const timer = setInterval(
+    () => void sweep().catch((err) => deps.logger.error({ err }, "inbox sweep failed")),
+    5_000,
+  );
 
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    deps.logger.info({ port: info.port, database: config.DATABASE_URL.replace(/\/\/[^@]*@/, "//***@") }, "anchorbot listening");
+    deps.logger.info(
+      { port: info.port, database: config.DATABASE_URL.replace(/\/\/[^@]*@/, "//***@") },
+      "anchorbot listening",
+    );
   });
   const stop = async (signal: string) => {
     deps.logger.info({ signal }, "shutting down");

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { Agent, request } from "node:http";
+import { type Agent, request } from "node:http";
 import { join } from "node:path";
+import autocannon from "autocannon";
 
 const root = join(import.meta.dirname, "../..");
 
@@ -10,7 +11,7 @@ export interface Server {
   stop(): void;
 }
 
-/** Starts bench/lib/serve.ts in a child process and waits for its port. */
+/** Starts bench/lib/serve.ts in its own process (so the load generator has its own core). */
 export function startServer(args: string[]): Promise<Server> {
   const child = spawn(process.execPath, ["--import", "tsx", join(root, "bench/lib/serve.ts"), ...args], {
     cwd: root,
@@ -36,7 +37,14 @@ export interface Req {
 export function post(agent: Agent, port: number, r: Req): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: "127.0.0.1", port, method: "POST", path: r.path, headers: { ...r.headers, "content-length": r.body.length } },
+      {
+        agent,
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: r.path,
+        headers: { ...r.headers, "content-length": r.body.length },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c) => chunks.push(c));
@@ -52,7 +60,9 @@ export function get(port: number, path: string, headers: Record<string, string> 
   return new Promise((resolve, reject) => {
     request({ host: "127.0.0.1", port, path, headers }, (res) => {
       let s = "";
-      res.on("data", (c) => (s += c));
+      res.on("data", (c) => {
+        s += c;
+      });
       res.on("end", () => resolve(s));
     })
       .on("error", reject)
@@ -60,24 +70,34 @@ export function get(port: number, path: string, headers: Record<string, string> 
   });
 }
 
-/** Sends every request with `concurrency` in flight; returns requests/s and the statuses seen. */
-export async function blast(port: number, reqs: Req[], concurrency: number) {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const statuses = new Map<number, number>();
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < reqs.length) {
-        const r = reqs[next++]!;
-        const { status } = await post(agent, port, r);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
-  return { perSecond: reqs.length / seconds, seconds, statuses };
+/**
+ * Sends `amount` requests built by `make(i)` with autocannon (a load generator far faster than
+ * Node's own http client, so the server, not the client, is what is measured).
+ */
+export async function blast(port: number, amount: number, connections: number, make: (i: number) => Req) {
+  let i = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    amount,
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (req) => {
+          const r = make(i++);
+          return { ...req, path: r.path, body: r.body, headers: { ...req.headers, ...r.headers } };
+        },
+      },
+    ],
+  });
+  const seconds = result.duration;
+  return {
+    perSecond: result.requests.total / seconds,
+    ok: result["2xx"],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    p99Ms: result.latency.p99,
+  };
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits });

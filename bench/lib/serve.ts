@@ -33,3 +33,4 @@ if (mode === "bare") {
 serve({ fetch: fetchHandler, port: 0, hostname: "127.0.0.1" }, (info) => {
   process.stdout.write(`PORT ${info.port}\n`);
 });
+process.on("SIGINT", () => process.exit(0));

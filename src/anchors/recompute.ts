@@ -11,13 +11,13 @@ import { type FoldResult, foldAnchor } from "./fold.ts";
 export async function recomputeAnchor(
   tx: Tx,
   orderNo: string,
+  /** The anchor the order has now ("" for a new order). */
+  before: string,
   now: number,
+  /** The event being applied, whose anchor_before/after are recorded. */
+  eventId?: number,
 ): Promise<FoldResult & { before: string }> {
-  const [order] = await tx
-    .select({ anchor: orders.statusAnchor })
-    .from(orders)
-    .where(eq(orders.orderNo, orderNo));
-  if (!order) throw new Error(`recomputeAnchor: order ${orderNo} does not exist`);
+  const order = { anchor: before };
   const events = await tx
     .select({
       id: orderEvents.id,
@@ -50,6 +50,12 @@ export async function recomputeAnchor(
       ruleId: result.cause?.ruleId ?? null,
       changedAt: now,
     });
+  }
+  if (eventId !== undefined) {
+    await tx
+      .update(orderEvents)
+      .set({ anchorBefore: before || null, anchorAfter: result.anchor })
+      .where(eq(orderEvents.id, eventId));
   }
   return { ...result, before: order.anchor };
 }

@@ -20,7 +20,9 @@ const ruleSchema = z
     after_sale: z.enum(["open", "closed"]).optional(),
     note: z.string(),
   })
-  .refine((r) => r.anchor !== "after_sale", { message: "use after_sale: open instead of anchor: after_sale" });
+  .refine((r) => r.anchor !== "after_sale", {
+    message: "use after_sale: open instead of anchor: after_sale",
+  });
 
 export type AnchorRule = z.infer<typeof ruleSchema>;
 

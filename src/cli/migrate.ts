@@ -10,6 +10,8 @@ try {
   database.close();
   process.stdout.write(`migrations applied to ${config.DATABASE_URL.replace(/\/\/[^@]*@/, "//***@")}\n`);
 } catch (e) {
-  process.stderr.write(`anchorbot: ${e instanceof ConfigError ? e.message : e instanceof Error ? e.stack : String(e)}\n`);
+  process.stderr.write(
+    `anchorbot: ${e instanceof ConfigError ? e.message : e instanceof Error ? e.stack : String(e)}\n`,
+  );
   process.exit(e instanceof ConfigError ? 2 : 1);
 }

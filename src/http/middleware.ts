@@ -13,7 +13,8 @@ let seq = 0;
 export function observe(logger: Logger, metrics: Metrics): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const given = c.req.header("x-request-id");
-    const requestId = given && /^[\w.-]{1,64}$/.test(given) ? given : `r${Date.now().toString(36)}${(++seq).toString(36)}`;
+    const requestId =
+      given && /^[\w.-]{1,64}$/.test(given) ? given : `r${Date.now().toString(36)}${(++seq).toString(36)}`;
     const log = logger.child({ requestId });
     c.set("requestId", requestId);
     c.set("log", log);
@@ -23,7 +24,12 @@ export function observe(logger: Logger, metrics: Metrics): MiddlewareHandler<App
     const route = routePath(c) || c.req.path;
     metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     log.debug(
-      { method: c.req.method, path: c.req.path, status: c.res.status, ms: +(performance.now() - started).toFixed(2) },
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: +(performance.now() - started).toFixed(2),
+      },
       "request",
     );
   };

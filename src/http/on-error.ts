@@ -11,7 +11,10 @@ export function errorResponse(c: Context, err: unknown, logger: Logger): Respons
     return c.json({ error: err.code, message: err.message, ...err.details }, status);
   }
   if (err instanceof HTTPException) {
-    return c.json({ error: err.status === 404 ? "not_found" : "bad_request", message: err.message }, err.status);
+    return c.json(
+      { error: err.status === 404 ? "not_found" : "bad_request", message: err.message },
+      err.status,
+    );
   }
   logger.error({ err, path: c.req.path }, "unhandled error");
   return c.json({ error: "internal", message: "internal error; it has been logged" }, 500);

@@ -18,7 +18,9 @@ export function systemRoutes(deps: Deps) {
     for (const s of ["received", "failed", "dead"]) {
       deps.metrics.inboxDepth.set({ status: s }, rows.find((r) => r.status === s)?.n ?? 0);
     }
-    return c.body(await deps.metrics.registry.metrics(), 200, { "content-type": deps.metrics.registry.contentType });
+    return c.body(await deps.metrics.registry.metrics(), 200, {
+      "content-type": deps.metrics.registry.contentType,
+    });
   });
   return app;
 }

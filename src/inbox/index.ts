@@ -1,3 +1,18 @@
 export { processDue, RECEIVED_GRACE_MS } from "./process-due.ts";
-export { MAX_ATTEMPTS, type ProcessOutcome, processPush, retryDelayMs } from "./process-push.ts";
-export { recordRejection, type StoredPush, storePush } from "./store-push.ts";
+export {
+  MAX_ATTEMPTS,
+  type ProcessItem,
+  type ProcessOutcome,
+  processPush,
+  processPushes,
+  retryDelayMs,
+} from "./process-push.ts";
+export { createProcessor, type Processor } from "./processor.ts";
+export { receivePush } from "./receive-push.ts";
+export {
+  createPushStore,
+  type PushStore,
+  recordRejection,
+  type StoredPush,
+  storePushes,
+} from "./store-push.ts";

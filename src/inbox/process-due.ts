@@ -3,7 +3,7 @@ import type { RuleSet } from "../anchors/rules.ts";
 import type { Reader } from "../db/client.ts";
 import { inbox } from "../db/schema/index.ts";
 import type { Writer } from "../db/writer.ts";
-import { type ProcessOutcome, processPush } from "./process-push.ts";
+import { type ProcessOutcome, processPushes } from "./process-push.ts";
 
 /** A freshly stored push is processed right after its answer; only older ones are the sweeper's. */
 export const RECEIVED_GRACE_MS = 30_000;
@@ -35,8 +35,9 @@ export async function processDue(args: {
     .orderBy(asc(inbox.id))
     .limit(args.limit ?? 500);
   const out: ProcessOutcome[] = [];
-  for (const { id } of due) {
-    out.push(await processPush({ writer: args.writer, rules: args.rules, now: args.now, id }));
+  for (let i = 0; i < due.length; i += 25) {
+    const items = due.slice(i, i + 25).map(({ id }) => ({ id }));
+    out.push(...(await processPushes({ writer: args.writer, rules: args.rules, now: args.now, items })));
   }
   return out;
 }

@@ -1,7 +1,8 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { RuleSet } from "../anchors/rules.ts";
-import type { Writer } from "../db/writer.ts";
+import type { Tx } from "../db/client.ts";
 import { inbox } from "../db/schema/index.ts";
+import type { Writer } from "../db/writer.ts";
 import { AppError } from "../errors.ts";
 import { type ApplyResult, applyEvent } from "../orders/apply-event.ts";
 import { getAdapter } from "../sources/index.ts";
@@ -16,61 +17,110 @@ export function retryDelayMs(attempts: number): number {
 
 export interface ProcessOutcome {
   id: number;
+  source: string;
   status: "processed" | "failed" | "dead" | "skipped";
   results: ApplyResult[];
   error?: string;
 }
 
+export interface ProcessItem {
+  id: number;
+  /** Events already parsed at ingest, to skip a second parse; re-parsed from the body when absent. */
+  events?: CanonicalEvent[];
+}
+
+async function processOne(
+  tx: Tx,
+  rules: RuleSet,
+  now: number,
+  row: typeof inbox.$inferSelect,
+  events: CanonicalEvent[] | undefined,
+): Promise<ProcessOutcome> {
+  const { id, source } = row;
+  try {
+    // A savepoint per delivery: all of its events land, or none do and it stays for retry.
+    const results = await tx.transaction(async (sp) => {
+      let evs = events;
+      if (!evs) {
+        const adapter = getAdapter(source);
+        if (!adapter || !row.body)
+          throw new AppError("invalid_payload", `inbox ${id} has no adapter or body`);
+        evs = adapter.parse({ body: row.body, headers: row.headers, url: "" });
+      }
+      const out: ApplyResult[] = [];
+      for (const event of evs) out.push(await applyEvent({ tx: sp, rules, now, event, inboxId: id }));
+      return out;
+    });
+    return { id, source, status: "processed", results };
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    const attempts = row.attempts + 1;
+    const dead = attempts >= MAX_ATTEMPTS;
+    await tx
+      .update(inbox)
+      .set({
+        status: dead ? "dead" : "failed",
+        attempts,
+        error,
+        nextAttemptAt: dead ? null : now + retryDelayMs(attempts),
+      })
+      .where(eq(inbox.id, id));
+    return { id, source, status: dead ? "dead" : "failed", results: [], error };
+  }
+}
+
 /**
- * Turns a stored push into order changes. All events of one delivery apply in one savepoint:
- * either the whole delivery lands or none of it does, and a failure keeps the push for retry.
+ * Turns stored pushes into order changes, a batch in one transaction. A failure keeps the push
+ * with its error and a retry time; after MAX_ATTEMPTS it is marked dead, never dropped.
  */
+export async function processPushes(args: {
+  writer: Writer;
+  rules: RuleSet;
+  now: () => number;
+  items: ProcessItem[];
+}): Promise<ProcessOutcome[]> {
+  const { writer, rules, items } = args;
+  if (items.length === 0) return [];
+  return writer.run(async (tx) => {
+    const now = args.now();
+    const rows = await tx
+      .select()
+      .from(inbox)
+      .where(
+        inArray(
+          inbox.id,
+          items.map((i) => i.id),
+        ),
+      );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const out: ProcessOutcome[] = [];
+    for (const item of items) {
+      const row = byId.get(item.id);
+      if (!row || (row.status !== "received" && row.status !== "failed")) {
+        out.push({ id: item.id, source: row?.source ?? "", status: "skipped", results: [] });
+        continue;
+      }
+      out.push(await processOne(tx, rules, now, row, item.events));
+    }
+    const done = out.filter((o) => o.status === "processed").map((o) => o.id);
+    if (done.length > 0) {
+      await tx
+        .update(inbox)
+        .set({ status: "processed", processedAt: now, error: null, nextAttemptAt: null })
+        .where(inArray(inbox.id, done));
+    }
+    return out;
+  });
+}
+
+/** One push, processed now. */
 export async function processPush(args: {
   writer: Writer;
   rules: RuleSet;
   now: () => number;
   id: number;
-  /** Events already parsed at ingest, to skip a second parse; re-parsed from the body when absent. */
   events?: CanonicalEvent[];
 }): Promise<ProcessOutcome> {
-  const { writer, rules, id } = args;
-  try {
-    return await writer.run(async (tx) => {
-      const [row] = await tx.select().from(inbox).where(eq(inbox.id, id));
-      if (!row || (row.status !== "received" && row.status !== "failed")) {
-        return { id, status: "skipped" as const, results: [] };
-      }
-      let events = args.events;
-      if (!events) {
-        const adapter = getAdapter(row.source);
-        if (!adapter || !row.body) throw new AppError("invalid_payload", `inbox ${id} has no adapter or body`);
-        events = adapter.parse({ body: row.body, headers: row.headers, url: "" });
-      }
-      const now = args.now();
-      const results: ApplyResult[] = [];
-      for (const event of events) results.push(await applyEvent({ tx, rules, now, event, inboxId: id }));
-      await tx
-        .update(inbox)
-        .set({ status: "processed", processedAt: now, error: null, nextAttemptAt: null })
-        .where(eq(inbox.id, id));
-      return { id, status: "processed" as const, results };
-    });
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    return writer.run(async (tx) => {
-      const [row] = await tx.select({ attempts: inbox.attempts }).from(inbox).where(eq(inbox.id, id));
-      const attempts = (row?.attempts ?? 0) + 1;
-      const dead = attempts >= MAX_ATTEMPTS;
-      await tx
-        .update(inbox)
-        .set({
-          status: dead ? "dead" : "failed",
-          attempts,
-          error: message,
-          nextAttemptAt: dead ? null : args.now() + retryDelayMs(attempts),
-        })
-        .where(eq(inbox.id, id));
-      return { id, status: dead ? ("dead" as const) : ("failed" as const), results: [], error: message };
-    });
-  }
+  const [out] = await processPushes({ ...args, items: [{ id: args.id, events: args.events }] });
+  return out!;
 }

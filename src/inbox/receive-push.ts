@@ -3,8 +3,7 @@ import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
 import { getAdapter, ParseError } from "../sources/index.ts";
 import type { CanonicalEvent, RawPush, SourceAdapter } from "../sources/types.ts";
-import { processPush } from "./process-push.ts";
-import { recordRejection, type StoredPush, storePush } from "./store-push.ts";
+import { recordRejection, type StoredPush } from "./store-push.ts";
 
 /** Headers worth keeping with a push: everything but cookies. */
 function keptHeaders(h: Record<string, string>): Record<string, string> {
@@ -24,7 +23,7 @@ export interface Received extends StoredPush {
  * deferred so the platform gets its answer within its deadline. Refusals are recorded too.
  */
 export async function receivePush(
-  deps: Pick<Deps, "writer" | "clock" | "config" | "metrics" | "tasks" | "rules" | "logger">,
+  deps: Pick<Deps, "writer" | "clock" | "config" | "metrics" | "pushStore" | "processor">,
   source: string,
   push: RawPush,
 ): Promise<Received> {
@@ -32,6 +31,7 @@ export async function receivePush(
   const adapter = getAdapter(source);
   if (!adapter) throw new AppError("unknown_source", `unknown source "${source}"`);
   const started = performance.now();
+  deps.processor.noteIngest();
   const headers = keptHeaders(push.headers);
 
   const verdict = adapter.verify(push, {
@@ -89,28 +89,17 @@ export async function receivePush(
 
   const bodyHash = createHash("sha256").update(push.body).digest("hex");
   const key = adapter.deliveryKey(events, push);
-  const stored = await writer.run((tx) =>
-    storePush({
-      tx,
-      now: clock.now(),
-      source,
-      kind: events[0]?.kind ?? null,
-      headers,
-      body: push.body,
-      bodyHash,
-      dedupeKey: key ?? `sha256:${bodyHash}`,
-    }),
-  );
+  const stored = await deps.pushStore.store({
+    source,
+    kind: events[0]?.kind ?? null,
+    headers,
+    body: push.body,
+    bodyHash,
+    dedupeKey: key ?? `sha256:${bodyHash}`,
+    receivedAt: clock.now(),
+  });
   metrics.webhookEvents.inc({ source, outcome: stored.duplicate ? "duplicate" : "stored" });
   metrics.ingestSeconds.observe({ source }, (performance.now() - started) / 1000);
-
-  if (!stored.duplicate) {
-    deps.tasks.defer(`process inbox ${stored.id}`, async () => {
-      const out = await processPush({ writer, rules: deps.rules, now: clock.now, id: stored.id, events });
-      metrics.processing.inc({ source, result: out.status });
-      for (const r of out.results) if (r.flag === "unknown_status") metrics.unknownStatus.inc({ source });
-      if (out.error) deps.logger.warn({ inboxId: stored.id, source, error: out.error }, "inbox processing failed");
-    });
-  }
+  if (!stored.duplicate) deps.processor.enqueue({ id: stored.id, events });
   return { ...stored, ack: adapter.ack, events: events.length };
 }

@@ -1,6 +1,7 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
 import { inbox } from "../db/schema/index.ts";
+import type { Writer } from "../db/writer.ts";
 
 export interface StoredPush {
   id: number;
@@ -8,60 +9,111 @@ export interface StoredPush {
   duplicateOf: number | null;
 }
 
-/**
- * Stores a verified push before anything else happens to it. The unique (source, dedupe_key)
- * index decides races: of three concurrent deliveries exactly one is stored as new; the others
- * are stored as duplicates pointing at it (their body kept only if it differs).
- */
-export async function storePush(args: {
-  tx: Tx;
-  now: number;
+export interface PushRow {
   source: string;
   kind: string | null;
   headers: Record<string, string>;
   body: Buffer;
   bodyHash: string;
   dedupeKey: string;
-}): Promise<StoredPush> {
-  const { tx, now } = args;
+  receivedAt: number;
+}
+
+/**
+ * Stores pushes that arrive together with one multi-row INSERT … ON CONFLICT DO NOTHING: the
+ * unique (source, dedupe_key) index decides every race, so of three concurrent deliveries of one
+ * event exactly one is stored as new and the others as duplicates pointing at it (their body
+ * kept only if it differs). One statement for a whole batch is what makes ingest cheap.
+ */
+export async function storePushes(tx: Tx, rows: PushRow[]): Promise<StoredPush[]> {
+  // SQLite allows 32,766 bound variables a statement; 16 columns a row stays well under that.
+  if (rows.length > 500) {
+    const out: StoredPush[] = [];
+    for (let i = 0; i < rows.length; i += 500) out.push(...(await storePushes(tx, rows.slice(i, i + 500))));
+    return out;
+  }
   const inserted = await tx
     .insert(inbox)
-    .values({
-      source: args.source,
-      kind: args.kind,
-      receivedAt: now,
-      headers: args.headers,
-      body: args.body,
-      bodySize: args.body.length,
-      bodyHash: args.bodyHash,
-      dedupeKey: args.dedupeKey,
-      status: "received",
-    })
+    .values(rows.map((r) => ({ ...r, bodySize: r.body.length, status: "received" as const })))
     .onConflictDoNothing()
-    .returning({ id: inbox.id });
-  if (inserted[0]) return { id: inserted[0].id, duplicate: false, duplicateOf: null };
+    .returning({ id: inbox.id, source: inbox.source, dedupeKey: inbox.dedupeKey });
+  const newIds = new Map(inserted.map((r) => [`${r.source}\u0000${r.dedupeKey}`, r.id]));
+  const out: Array<StoredPush | null> = rows.map((r) => {
+    const k = `${r.source}\u0000${r.dedupeKey}`;
+    const id = newIds.get(k);
+    if (id === undefined) return null;
+    newIds.delete(k); // a second row with the same key in this batch is a duplicate of the first
+    return { id, duplicate: false, duplicateOf: null };
+  });
+  const dupIdx = out.flatMap((o, i) => (o === null ? [i] : []));
+  if (dupIdx.length === 0) return out as StoredPush[];
 
-  const [first] = await tx
-    .select({ id: inbox.id, bodyHash: inbox.bodyHash })
-    .from(inbox)
-    .where(and(eq(inbox.source, args.source), eq(inbox.dedupeKey, args.dedupeKey)));
-  const [dup] = await tx
+  // Per source, so the lookup uses the (source, dedupe_key) index.
+  const keysBySource = new Map<string, Set<string>>();
+  for (const i of dupIdx) {
+    const r = rows[i]!;
+    keysBySource.set(r.source, (keysBySource.get(r.source) ?? new Set()).add(r.dedupeKey));
+  }
+  const first = new Map<string, { id: number; bodyHash: string | null }>();
+  for (const [source, keys] of keysBySource) {
+    const found = await tx
+      .select({ id: inbox.id, dedupeKey: inbox.dedupeKey, bodyHash: inbox.bodyHash })
+      .from(inbox)
+      .where(and(eq(inbox.source, source), inArray(inbox.dedupeKey, [...keys])));
+    for (const f of found) first.set(`${source}\u0000${f.dedupeKey}`, f);
+  }
+  const dups = await tx
     .insert(inbox)
-    .values({
-      source: args.source,
-      kind: args.kind,
-      receivedAt: now,
-      headers: args.headers,
-      body: first?.bodyHash === args.bodyHash ? null : args.body,
-      bodySize: args.body.length,
-      bodyHash: args.bodyHash,
-      dedupeKey: null,
-      status: "duplicate",
-      duplicateOf: first?.id ?? null,
-    })
-    .returning({ id: inbox.id });
-  return { id: dup!.id, duplicate: true, duplicateOf: first?.id ?? null };
+    .values(
+      dupIdx.map((i) => {
+        const r = rows[i]!;
+        const f = first.get(`${r.source}\u0000${r.dedupeKey}`);
+        return {
+          ...r,
+          body: f?.bodyHash === r.bodyHash ? null : r.body,
+          bodySize: r.body.length,
+          dedupeKey: null,
+          status: "duplicate" as const,
+          duplicateOf: f?.id ?? null,
+        };
+      }),
+    )
+    .returning({ id: inbox.id, duplicateOf: inbox.duplicateOf });
+  dupIdx.forEach((i, n) => {
+    out[i] = { id: dups[n]!.id, duplicate: true, duplicateOf: dups[n]!.duplicateOf };
+  });
+  return out as StoredPush[];
 }
+
+/** Collects the pushes of one event-loop turn and stores them in one writer op. */
+export function createPushStore(writer: Writer) {
+  let pending: Array<{ row: PushRow; resolve: (s: StoredPush) => void; reject: (e: unknown) => void }> = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    writer
+      .run((tx) =>
+        storePushes(
+          tx,
+          batch.map((p) => p.row),
+        ),
+      )
+      .then(
+        (stored) => batch.forEach((p, i) => p.resolve(stored[i]!)),
+        (e) => batch.forEach((p) => p.reject(e)),
+      );
+  };
+  return {
+    store(row: PushRow): Promise<StoredPush> {
+      return new Promise((resolve, reject) => {
+        if (pending.length === 0) setImmediate(flush);
+        pending.push({ row, resolve, reject });
+      });
+    },
+  };
+}
+
+export type PushStore = ReturnType<typeof createPushStore>;
 
 /** Keeps a push we refused (bad signature, unparseable, too large) so it can be inspected. */
 export async function recordRejection(args: {

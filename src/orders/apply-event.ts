@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { recomputeAnchor } from "../anchors/recompute.ts";
 import type { RuleSet } from "../anchors/rules.ts";
 import type { Tx } from "../db/client.ts";
@@ -42,33 +42,45 @@ async function resolveOrderNo(tx: Tx, e: CanonicalEvent): Promise<string> {
   throw new AppError("invalid_payload", "event names neither an order nor a waybill");
 }
 
-async function ensureOrder(tx: Tx, orderNo: string, e: CanonicalEvent, now: number): Promise<void> {
+/** Creates the order if new (a stub until its channel speaks) and returns its anchor and snapshot time. */
+async function upsertOrder(tx: Tx, orderNo: string, e: CanonicalEvent, now: number) {
   const channel = CHANNELS.has(e.source) ? e.source : "unknown";
-  await tx
+  const [row] = await tx
     .insert(orders)
-    .values({ orderNo, channel, statusAnchor: "", createdAt: e.order?.createdAt ?? e.eventTime, updatedAt: now })
-    .onConflictDoNothing();
-  if (channel !== "unknown") {
-    await tx
-      .update(orders)
-      .set({ channel })
-      .where(and(eq(orders.orderNo, orderNo), eq(orders.channel, "unknown")));
-  }
+    .values({
+      orderNo,
+      channel,
+      statusAnchor: "",
+      createdAt: e.order?.createdAt ?? e.eventTime,
+      updatedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: orders.orderNo,
+      set: {
+        channel: sql`CASE WHEN ${orders.channel} = 'unknown' THEN excluded.channel ELSE ${orders.channel} END`,
+      },
+    })
+    .returning({ anchor: orders.statusAnchor, snapshotEventTime: orders.snapshotEventTime });
+  return row!;
 }
 
 async function saveSourceStatus(tx: Tx, orderNo: string, e: CanonicalEvent, eventId: number, now: number) {
-  const [cur] = await tx
-    .select({ eventTime: sourceStatuses.eventTime })
-    .from(sourceStatuses)
-    .where(and(eq(sourceStatuses.orderNo, orderNo), eq(sourceStatuses.source, e.source)));
   const row = { rawStatus: e.rawStatus, fields: e.fields, eventTime: e.eventTime, eventId, updatedAt: now };
-  if (!cur) await tx.insert(sourceStatuses).values({ orderNo, source: e.source, ...row });
-  else if (e.eventTime >= cur.eventTime) {
-    await tx
-      .update(sourceStatuses)
-      .set(row)
-      .where(and(eq(sourceStatuses.orderNo, orderNo), eq(sourceStatuses.source, e.source)));
-  }
+  await tx
+    .insert(sourceStatuses)
+    .values({ orderNo, source: e.source, ...row })
+    .onConflictDoUpdate({
+      target: [sourceStatuses.orderNo, sourceStatuses.source],
+      set: {
+        rawStatus: sql`excluded.raw_status`,
+        fields: sql`excluded.fields`,
+        eventTime: sql`excluded.event_time`,
+        eventId: sql`excluded.event_id`,
+        updatedAt: sql`excluded.updated_at`,
+      },
+      // Only a newer word from the source replaces what it said before.
+      setWhere: sql`excluded.event_time >= ${sourceStatuses.eventTime}`,
+    });
 }
 
 async function saveShipment(tx: Tx, orderNo: string, e: CanonicalEvent, now: number) {
@@ -95,7 +107,8 @@ async function saveShipment(tx: Tx, orderNo: string, e: CanonicalEvent, now: num
     return;
   }
   const newer = e.eventTime >= cur.eventTime;
-  const earliest = (a: number | null, b: number | undefined) => (b === undefined ? a : a === null ? b : Math.min(a, b));
+  const earliest = (a: number | null, b: number | undefined) =>
+    b === undefined ? a : a === null ? b : Math.min(a, b);
   await tx
     .update(shipments)
     .set({
@@ -128,7 +141,7 @@ export async function applyEvent(args: {
   const effects = rules.evaluate(e.source, e.fields);
   const flag = effects.length === 0 ? "unknown_status" : null;
 
-  await ensureOrder(tx, orderNo, e, now);
+  const order = await upsertOrder(tx, orderNo, e, now);
   const inserted = await tx
     .insert(orderEvents)
     .values({
@@ -148,17 +161,30 @@ export async function applyEvent(args: {
     .returning({ id: orderEvents.id });
   const eventId = inserted[0]?.id;
   if (eventId === undefined) {
-    const [o] = await tx.select({ a: orders.statusAnchor }).from(orders).where(eq(orders.orderNo, orderNo));
-    return { orderNo, eventId: null, duplicate: true, anchorBefore: o!.a, anchorAfter: o!.a, effects, flag };
+    return {
+      orderNo,
+      eventId: null,
+      duplicate: true,
+      anchorBefore: order.anchor,
+      anchorAfter: order.anchor,
+      effects,
+      flag,
+    };
   }
 
-  if (e.order) await saveSnapshot(tx, orderNo, e.source, e.order, e.eventTime, now);
+  if (e.order && (order.snapshotEventTime === null || order.snapshotEventTime <= e.eventTime)) {
+    await saveSnapshot(tx, orderNo, e.source, e.order, e.eventTime, now);
+  }
   await saveSourceStatus(tx, orderNo, e, eventId, now);
   await saveShipment(tx, orderNo, e, now);
-  const folded = await recomputeAnchor(tx, orderNo, now);
-  await tx
-    .update(orderEvents)
-    .set({ anchorBefore: folded.before || null, anchorAfter: folded.anchor })
-    .where(eq(orderEvents.id, eventId));
-  return { orderNo, eventId, duplicate: false, anchorBefore: folded.before, anchorAfter: folded.anchor, effects, flag };
+  const folded = await recomputeAnchor(tx, orderNo, order.anchor, now, eventId);
+  return {
+    orderNo,
+    eventId,
+    duplicate: false,
+    anchorBefore: folded.before,
+    anchorAfter: folded.anchor,
+    effects,
+    flag,
+  };
 }

@@ -70,7 +70,9 @@ export async function getOrder(args: { db: Reader; rules: RuleSet; orderNo: stri
       waybill_no: s.waybillNo,
       carrier: s.carrier,
       state: s.state,
-      last_node: s.lastNodeText ? { text: s.lastNodeText, at: iso(s.lastNodeAt), area: s.lastNodeArea } : null,
+      last_node: s.lastNodeText
+        ? { text: s.lastNodeText, at: iso(s.lastNodeAt), area: s.lastNodeArea }
+        : null,
       picked_up_at: iso(s.pickedUpAt),
       signed_at: iso(s.signedAt),
     })),

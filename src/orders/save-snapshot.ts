@@ -4,8 +4,8 @@ import { addresses, buyers, orderDiscounts, orderLines, orders } from "../db/sch
 import type { OrderSnapshot } from "../sources/types.ts";
 
 /**
- * Replaces the order's lines, discounts, address, buyer and money with a snapshot, unless the
- * order already holds a newer one (by event time): a late payload never rolls data back.
+ * Replaces the order's lines, discounts, address, buyer and money with a snapshot. The caller
+ * checks the order holds no newer snapshot (by event time): a late payload never rolls data back.
  */
 export async function saveSnapshot(
   tx: Tx,
@@ -14,13 +14,7 @@ export async function saveSnapshot(
   snap: OrderSnapshot,
   eventTime: number,
   now: number,
-): Promise<boolean> {
-  const [cur] = await tx
-    .select({ t: orders.snapshotEventTime })
-    .from(orders)
-    .where(eq(orders.orderNo, orderNo));
-  if (cur?.t != null && cur.t > eventTime) return false;
-
+): Promise<void> {
   let buyerId: string | null = null;
   const b = snap.buyer;
   const externalId = b?.id ?? b?.nick ?? b?.phone;
@@ -91,7 +85,9 @@ export async function saveSnapshot(
       district: a.district ?? null,
       detail: a.detail ?? null,
     };
-    await tx.insert(addresses).values({ orderNo, ...row }).onConflictDoUpdate({ target: addresses.orderNo, set: row });
+    await tx
+      .insert(addresses)
+      .values({ orderNo, ...row })
+      .onConflictDoUpdate({ target: addresses.orderNo, set: row });
   }
-  return true;
 }

@@ -6,7 +6,10 @@ import { join } from "node:path";
  * API_TOKEN from the environment, else the one stored under the data folder, else a new random
  * one written there (mode 0600). `created` tells the entry to print it once.
  */
-export function resolveApiToken(apiToken: string | undefined, dataDir: string): { token: string; created: boolean; path?: string } {
+export function resolveApiToken(
+  apiToken: string | undefined,
+  dataDir: string,
+): { token: string; created: boolean; path?: string } {
   if (apiToken) return { token: apiToken, created: false };
   const path = join(dataDir, "api-token");
   if (existsSync(path)) {

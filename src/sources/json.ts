@@ -1,17 +1,26 @@
-import { parse } from "lossless-json";
 import { ParseError } from "./parse-error.ts";
 
-const INTEGER = /^-?\d+$/;
 /**
- * A JSON number literal of 16+ digits at the start or right after `:`, `,` or `[`. Only such literals can lose
- * precision, so texts without one take the native parser (≈8× faster on multi-MB bodies). A match
- * inside a string is a harmless false positive: it merely takes the lossless path.
+ * A JSON number literal of 16+ digits at the start or right after `:`, `,` or `[`. Only such
+ * literals can lose precision, so texts without one go straight to the native parser. A match
+ * inside a string is a harmless false positive: it merely takes the quoting pass.
  */
 const LONG_NUMBER = /(?:^|[:,[])\s*-?\d{16,}/;
+/**
+ * Whole string literals (skipped as they are) or a whole 16+-digit integer literal: not the
+ * fraction or exponent of another number, and ending at a JSON delimiter. Matching strings first means digits inside strings are never touched.
+ */
+const STRING_OR_LONG_INT = /"[^"\\]*(?:\\.[^"\\]*)*"|(?<![\d.eE+-])-?\d{16,}(?=[\s,\]}]|$)/g;
 
-function parseNumber(text: string): number | string {
-  const n = Number(text);
-  return INTEGER.test(text) && !Number.isSafeInteger(n) ? text : n;
+/**
+ * Quotes integer literals beyond Number.MAX_SAFE_INTEGER so the native parser keeps them exact,
+ * as strings. One linear regex pass plus JSON.parse is several times faster on multi-MB bodies
+ * than a JavaScript-level lossless parser.
+ */
+function quoteUnsafeIntegers(text: string): string {
+  return text.replace(STRING_OR_LONG_INT, (m) =>
+    m.charCodeAt(0) === 34 || Number.isSafeInteger(Number(m)) ? m : `"${m}"`,
+  );
 }
 
 /**
@@ -21,8 +30,7 @@ function parseNumber(text: string): number | string {
  */
 export function parseJson(text: string, path = "$"): unknown {
   try {
-    if (!LONG_NUMBER.test(text)) return JSON.parse(text);
-    return parse(text, null, { parseNumber, onDuplicateKey: ({ newValue }) => newValue });
+    return JSON.parse(LONG_NUMBER.test(text) ? quoteUnsafeIntegers(text) : text);
   } catch (err) {
     throw new ParseError(`malformed JSON: ${(err as Error).message}`, path);
   }

@@ -13,7 +13,10 @@ const ev = (t: number, source: string, ruleId: string, eff: Partial<FoldEvent["e
 
 describe("foldAnchor", () => {
   it("takes the furthest main-line anchor, whatever arrives last", () => {
-    const events = [ev(3, "wms", "wms.shipped", { anchor: "shipped_at_warehouse" }), ev(1, "miniapp", "miniapp.paid", { anchor: "paid" })];
+    const events = [
+      ev(3, "wms", "wms.shipped", { anchor: "shipped_at_warehouse" }),
+      ev(1, "miniapp", "miniapp.paid", { anchor: "paid" }),
+    ];
     const r = foldAnchor(events);
     expect(r.anchor).toBe("shipped_at_warehouse");
     expect(r.cause?.ruleId).toBe("wms.shipped");
@@ -39,7 +42,10 @@ describe("foldAnchor", () => {
   });
 
   it("shows after_sale while a source says so and returns to the main line when it closes", () => {
-    const open = [ev(1, "pdd", "pdd.shipped", { anchor: "shipped_at_warehouse" }), ev(2, "pdd", "pdd.refund_open", { afterSale: "open" })];
+    const open = [
+      ev(1, "pdd", "pdd.shipped", { anchor: "shipped_at_warehouse" }),
+      ev(2, "pdd", "pdd.refund_open", { afterSale: "open" }),
+    ];
     expect(foldAnchor(open).anchor).toBe("after_sale");
     const closed = [...open, ev(3, "pdd", "pdd.refund_none", { afterSale: "closed" })];
     expect(foldAnchor(closed).anchor).toBe("shipped_at_warehouse");
@@ -71,10 +77,13 @@ describe("foldAnchor", () => {
     ];
     fc.assert(
       fc.property(fc.subarray(pool, { minLength: 1 }), fc.nat(), (subset, seed) => {
-        const shuffled = fc.sample(fc.shuffledSubarray(subset, { minLength: subset.length, maxLength: subset.length }), {
-          seed,
-          numRuns: 1,
-        })[0]!;
+        const shuffled = fc.sample(
+          fc.shuffledSubarray(subset, { minLength: subset.length, maxLength: subset.length }),
+          {
+            seed,
+            numRuns: 1,
+          },
+        )[0]!;
         const a = foldAnchor(subset);
         const b = foldAnchor(shuffled);
         expect(b.anchor).toBe(a.anchor);

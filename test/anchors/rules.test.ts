@@ -5,7 +5,8 @@ import type { SourceName } from "../../src/sources/types.ts";
 const rules = loadRules();
 const anchorOf = (source: SourceName, fields: Record<string, unknown>) =>
   rules.evaluate(source, fields).find((e) => e.anchor)?.anchor ?? null;
-const known = (source: SourceName, fields: Record<string, unknown>) => rules.evaluate(source, fields).length > 0;
+const known = (source: SourceName, fields: Record<string, unknown>) =>
+  rules.evaluate(source, fields).length > 0;
 
 // Every status SPEC §2.1 lists, with the anchor a person in operations would expect.
 const CASES: Array<[SourceName, Record<string, unknown>, string | null]> = [
@@ -63,15 +64,22 @@ describe("anchor rules", () => {
       ["logistics", { state: "14" }],
       ["taobao", { status: "WAIT_BUYER_CONFIRM_GOODS", refund_state: "open" }],
     ] as const) {
-      expect(rules.evaluate(source, fields).some((e) => e.afterSale === "open"), `${source} ${JSON.stringify(fields)}`).toBe(true);
+      expect(
+        rules.evaluate(source, fields).some((e) => e.afterSale === "open"),
+        `${source} ${JSON.stringify(fields)}`,
+      ).toBe(true);
     }
   });
 
   it("maps the WMS rule packaged_time > 0 AND logistics_no != '' to shipped_at_warehouse", () => {
-    expect(anchorOf("wms", { packaged_time: 1795840000, logistics_no: "ZT1", status: null })).toBe("shipped_at_warehouse");
+    expect(anchorOf("wms", { packaged_time: 1795840000, logistics_no: "ZT1", status: null })).toBe(
+      "shipped_at_warehouse",
+    );
     expect(anchorOf("wms", { packaged_time: 1795840000, logistics_no: "", status: null })).toBe("packed");
     expect(anchorOf("wms", { packaged_time: 0, logistics_no: "", status: null })).toBe("allocated");
-    expect(anchorOf("wms", { packaged_time: 0, logistics_no: "ZT1", status: "DELIVERED" })).toBe("shipped_at_warehouse");
+    expect(anchorOf("wms", { packaged_time: 0, logistics_no: "ZT1", status: "DELIVERED" })).toBe(
+      "shipped_at_warehouse",
+    );
   });
 
   it("knows nothing of statuses outside the vocabularies", () => {

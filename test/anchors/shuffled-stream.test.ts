@@ -20,10 +20,19 @@ function kuaidi(waybill: string, state: string, hour: number): Push {
       ischeck: state === "3" ? "1" : "0",
       com: "zhongtong",
       nu: waybill,
-      data: [{ context: `节点 ${state}`, time: at(hour).slice(0, 19).replace("T", " "), ftime: at(hour).slice(0, 19).replace("T", " ") }],
+      data: [
+        {
+          context: `节点 ${state}`,
+          time: at(hour).slice(0, 19).replace("T", " "),
+          ftime: at(hour).slice(0, 19).replace("T", " "),
+        },
+      ],
     },
   });
-  const sign = createHash("md5").update(param + SECRETS.SOURCE_SECRET_LOGISTICS).digest("hex").toUpperCase();
+  const sign = createHash("md5")
+    .update(param + SECRETS.SOURCE_SECRET_LOGISTICS)
+    .digest("hex")
+    .toUpperCase();
   return { source: "logistics", body: new URLSearchParams({ param, sign }).toString(), form: true };
 }
 
@@ -32,7 +41,12 @@ function lifecycle(i: number, variant: number): Push[] {
   const no = `M${1000 + i}`;
   const waybill = `ZT${9000 + i}`;
   const mini = (status: string, h: number, id: string) =>
-    ({ source: "miniapp", body: JSON.stringify(miniappOrder({ order_no: no, event_id: `${no}-${id}`, status, event_time: at(h) })) }) as Push;
+    ({
+      source: "miniapp",
+      body: JSON.stringify(
+        miniappOrder({ order_no: no, event_id: `${no}-${id}`, status, event_time: at(h) }),
+      ),
+    }) as Push;
   const wms = (h: number, packaged: boolean, logisticsNo: string) =>
     ({
       source: "wms",
@@ -47,7 +61,13 @@ function lifecycle(i: number, variant: number): Push[] {
         outbound_time: 0,
       }),
     }) as Push;
-  const pushes = [mini("created", 1, "c"), mini("paid", 2, "p"), wms(3, false, ""), wms(4, true, ""), wms(5, true, waybill)];
+  const pushes = [
+    mini("created", 1, "c"),
+    mini("paid", 2, "p"),
+    wms(3, false, ""),
+    wms(4, true, ""),
+    wms(5, true, waybill),
+  ];
   if (variant === 1) pushes.push(mini("cancelled", 6, "x")); // too late: refused after shipping
   if (variant === 2) pushes.splice(2, 3, mini("cancelled", 3, "x"), wms(4, false, "")); // cancelled before the warehouse
   if (variant !== 2) pushes.push(kuaidi(waybill, "1", 7), kuaidi(waybill, "0", 8));
@@ -74,7 +94,13 @@ async function run(pushes: Push[]): Promise<Map<string, string>> {
     // Carrier pushes that came before the waybill was known are retried until they link.
     for (let round = 0; round < 5; round++) {
       deps.clock.advance(3_600_000);
-      const out = await processDue({ db: deps.db, writer: deps.writer, rules: deps.rules, now: deps.clock.now, includeFresh: true });
+      const out = await processDue({
+        db: deps.db,
+        writer: deps.writer,
+        rules: deps.rules,
+        now: deps.clock.now,
+        includeFresh: true,
+      });
       if (out.length === 0) break;
     }
     const anchors = new Map<string, string>();
@@ -102,9 +128,12 @@ describe("a shuffled multi-source event stream", () => {
       "after_sale",
     ]);
     await fc.assert(
-      fc.asyncProperty(fc.shuffledSubarray(stream, { minLength: stream.length, maxLength: stream.length }), async (shuffled) => {
-        expect(await run(shuffled)).toEqual(inOrder);
-      }),
+      fc.asyncProperty(
+        fc.shuffledSubarray(stream, { minLength: stream.length, maxLength: stream.length }),
+        async (shuffled) => {
+          expect(await run(shuffled)).toEqual(inOrder);
+        },
+      ),
       { numRuns: 8 },
     );
   });

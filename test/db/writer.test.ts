@@ -41,7 +41,10 @@ describe("writer (group commit)", () => {
         deps.writer.run(async (tx) => {
           const [r] = await tx.select({ a: inbox.attempts }).from(inbox).where(eq(inbox.dedupeKey, "k0"));
           await new Promise((res) => setImmediate(res));
-          await tx.update(inbox).set({ attempts: r!.a + 1 }).where(eq(inbox.dedupeKey, "k0"));
+          await tx
+            .update(inbox)
+            .set({ attempts: r!.a + 1 })
+            .where(eq(inbox.dedupeKey, "k0"));
         }),
       ),
     );

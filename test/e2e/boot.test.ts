@@ -28,7 +28,14 @@ describe("npm start", () => {
     const port = await freePort();
     child = spawn("npm", ["start", "--silent"], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dir, DATABASE_URL: `file:${join(dir, "anchor.db")}`, API_TOKEN: "" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATA_DIR: dir,
+        DATABASE_URL: `file:${join(dir, "anchor.db")}`,
+        API_TOKEN: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -51,7 +58,9 @@ describe("npm start", () => {
     expect(m, output).not.toBeNull();
     const denied = await fetch(`http://127.0.0.1:${port}/api/v1/orders/X`);
     expect(denied.status).toBe(401);
-    const allowed = await fetch(`http://127.0.0.1:${port}/api/v1/orders/X`, { headers: { authorization: `Bearer ${m![1]}` } });
+    const allowed = await fetch(`http://127.0.0.1:${port}/api/v1/orders/X`, {
+      headers: { authorization: `Bearer ${m![1]}` },
+    });
     expect(allowed.status).toBe(404);
   }, 60_000);
 });

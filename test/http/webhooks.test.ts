@@ -26,12 +26,19 @@ describe("POST /webhooks/:source", () => {
     expect(status).toBe(200);
     expect(body.status_anchor).toBe("created");
     expect(body.lines).toEqual([expect.objectContaining({ sku: "SKU-1", qty: 2, unit_price: 5000 })]);
-    expect(body.anchor_changes).toEqual([expect.objectContaining({ from: null, to: "created", rule_id: "miniapp.created" })]);
+    expect(body.anchor_changes).toEqual([
+      expect.objectContaining({ from: null, to: "created", rule_id: "miniapp.created" }),
+    ]);
   });
 
   it("moves the anchor along events from several sources and explains each change", async () => {
     await api.own("miniapp", JSON.stringify(miniappOrder()));
-    await api.own("miniapp", JSON.stringify(miniappOrder({ event_id: "evt-2", status: "paid", event_time: "2026-11-28T10:01:00+08:00" })));
+    await api.own(
+      "miniapp",
+      JSON.stringify(
+        miniappOrder({ event_id: "evt-2", status: "paid", event_time: "2026-11-28T10:01:00+08:00" }),
+      ),
+    );
     const wms = {
       order_no: "M20260118001",
       event_id: "wms-1",
@@ -102,7 +109,10 @@ describe("POST /webhooks/:source", () => {
   it("stores an unknown status, leaves the anchor alone and flags the event", async () => {
     await api.own("miniapp", JSON.stringify(miniappOrder()));
     await settle();
-    const body = fixture("shopee-push-code3-order_status-shipped.json").replace('"SHIPPED"', '"LOST_IN_SPACE"');
+    const body = fixture("shopee-push-code3-order_status-shipped.json").replace(
+      '"SHIPPED"',
+      '"LOST_IN_SPACE"',
+    );
     // Shopee's own scheme: the partner key over callback URL | body.
     const { createHmac } = await import("node:crypto");
     const sig = createHmac("sha256", deps.config.sourceSecrets.shopee!)
@@ -122,7 +132,11 @@ describe("POST /webhooks/:source", () => {
 
   it("processes the same event delivered three times concurrently once", async () => {
     const body = JSON.stringify(miniappOrder());
-    const answers = await Promise.all([api.own("miniapp", body), api.own("miniapp", body), api.own("miniapp", body)]);
+    const answers = await Promise.all([
+      api.own("miniapp", body),
+      api.own("miniapp", body),
+      api.own("miniapp", body),
+    ]);
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(answers.filter((r) => r.headers.get("x-duplicate-of")).length).toBe(2);
     await settle();
@@ -145,7 +159,10 @@ describe("POST /webhooks/:source", () => {
     const detail = JSON.parse(fixture("shopee-order_detail-large_address.json"));
     const order = detail.response.order_list[0];
     order.recipient_address.buyer_address_detail = {
-      segments: Array.from({ length: 10_000 }, (_, i) => ({ i, line: `第${i}段 地址补充说明 Jalan Bukit Bintang ${"x".repeat(160)}` })),
+      segments: Array.from({ length: 10_000 }, (_, i) => ({
+        i,
+        line: `第${i}段 地址补充说明 Jalan Bukit Bintang ${"x".repeat(160)}`,
+      })),
     };
     const body = JSON.stringify(detail);
     expect(body.length).toBeGreaterThan(2_000_000);

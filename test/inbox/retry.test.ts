@@ -18,7 +18,10 @@ const sweep = () => processDue({ db: deps.db, writer: deps.writer, rules: deps.r
 
 function kuaidiForm(name: string) {
   const param = JSON.stringify(fixtureJson(name));
-  const sign = createHash("md5").update(param + SECRETS.SOURCE_SECRET_LOGISTICS).digest("hex").toUpperCase();
+  const sign = createHash("md5")
+    .update(param + SECRETS.SOURCE_SECRET_LOGISTICS)
+    .digest("hex")
+    .toUpperCase();
   return api.raw("/webhooks/logistics", {
     method: "POST",
     body: new URLSearchParams({ param, sign }).toString(),
@@ -46,7 +49,9 @@ describe("inbox retries", () => {
     expect(out.map((o) => o.status)).toEqual(["processed"]);
     const { body } = await api.order("4187652309955501234");
     expect(body.status_anchor).toBe("in_transit");
-    expect(body.shipments).toEqual([expect.objectContaining({ waybill_no: "78498765432109", picked_up_at: expect.any(String) })]);
+    expect(body.shipments).toEqual([
+      expect.objectContaining({ waybill_no: "78498765432109", picked_up_at: expect.any(String) }),
+    ]);
   });
 
   it("gives up after the last attempt and marks the push dead, keeping it", async () => {

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bodyText, idString, parseJson, parseJsonBody } from "../../src/sources/json.ts";
 import { ParseError } from "../../src/sources/parse-error.ts";
@@ -83,4 +84,30 @@ describe("idString", () => {
       );
     },
   );
+});
+
+describe("parseJson quoting pass (property)", () => {
+  it("keeps every integer exact and leaves strings and other numbers untouched", () => {
+    const item = fc.oneof(
+      fc.bigInt({ min: -(10n ** 22n), max: 10n ** 22n }).map((b) => ({
+        text: b.toString(),
+        want: Number.isSafeInteger(Number(b)) ? Number(b) : b.toString(),
+      })),
+      fc.string().map((s) => ({ text: JSON.stringify(s), want: s as unknown })),
+      fc.stringMatching(/^\d{16,22}$/).map((s) => ({ text: JSON.stringify(s), want: s as unknown })),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => {
+        const text = JSON.stringify(d);
+        // A double that prints as an integer literal beyond 2^53 is, in the text, such an integer.
+        const unsafeInt = /^-?\d+$/.test(text) && !Number.isSafeInteger(d);
+        return { text, want: unsafeInt ? text : (JSON.parse(text) as unknown) };
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 20 }), (items) => {
+        const text = `{"a":[${items.map((i) => i.text).join(" , ")}],"n":12345678901234567890}`;
+        expect(parseJson(text)).toEqual({ a: items.map((i) => i.want), n: "12345678901234567890" });
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

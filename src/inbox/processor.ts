@@ -1,0 +1,84 @@
+import type { RuleSet } from "../anchors/rules.ts";
+import type { Writer } from "../db/writer.ts";
+import type { Logger } from "../shared/logger.ts";
+import type { Metrics } from "../shared/metrics.ts";
+import type { Tasks } from "../shared/tasks.ts";
+import { type ProcessItem, type ProcessOutcome, processPushes } from "./process-push.ts";
+
+const BATCH = 10;
+/** Pushes arriving within this window mean a burst is on. */
+const BURST_WINDOW_MS = 50;
+/** During a burst processing takes at most this share of the time; the rest goes to answering. */
+const BURST_SHARE = 0.1;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Processes stored pushes in the background, in small batches. Answering the platforms comes
+ * first: during a burst processing keeps to a fifth of the time (stored pushes are safe in the
+ * inbox) and runs flat out once the burst is over. The queue is only a hint — the inbox table is the truth, and the
+ * sweeper picks up anything a stop left behind.
+ */
+export function createProcessor(deps: {
+  writer: Writer;
+  rules: RuleSet;
+  now: () => number;
+  metrics: Metrics;
+  logger: Logger;
+  tasks: Tasks;
+  onProcessed?: (outcomes: ProcessOutcome[]) => void;
+}) {
+  const queue: ProcessItem[] = [];
+  let running = false;
+  let lastIngest = 0;
+
+  async function loop() {
+    try {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, BATCH);
+        const started = performance.now();
+        const outcomes = await processPushes({
+          writer: deps.writer,
+          rules: deps.rules,
+          now: deps.now,
+          items: batch,
+        });
+        const took = performance.now() - started;
+        for (const o of outcomes) {
+          if (o.status === "skipped") continue;
+          deps.metrics.processing.inc({ source: o.source, result: o.status });
+          for (const r of o.results)
+            if (r.flag === "unknown_status") deps.metrics.unknownStatus.inc({ source: o.source });
+          if (o.error)
+            deps.logger.warn({ inboxId: o.id, source: o.source, error: o.error }, "inbox processing failed");
+        }
+        deps.onProcessed?.(outcomes);
+        // In a burst, rest long enough that processing keeps to its share of the time.
+        if (performance.now() - lastIngest < BURST_WINDOW_MS)
+          await sleep((took * (1 - BURST_SHARE)) / BURST_SHARE);
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  return {
+    /** A push is arriving: hold processing back until ingest pauses. */
+    noteIngest() {
+      lastIngest = performance.now();
+    },
+    enqueue(item: ProcessItem) {
+      queue.push(item);
+      lastIngest = performance.now();
+      if (!running) {
+        running = true;
+        deps.tasks.defer("inbox processor", loop);
+      }
+    },
+    get backlog() {
+      return queue.length;
+    },
+  };
+}
+
+export type Processor = ReturnType<typeof createProcessor>;
