@@ -4,6 +4,7 @@ import { AppError } from "./errors.ts";
 import { type AppEnv, bearerAuth, observe } from "./http/middleware.ts";
 import { errorResponse } from "./http/on-error.ts";
 import { orderRoutes } from "./http/orders.ts";
+import { skuRoutes } from "./http/skus.ts";
 import { systemRoutes } from "./http/system.ts";
 import { webhookRoutes } from "./http/webhooks.ts";
 
@@ -20,5 +21,6 @@ export function createApp(deps: Deps) {
   app.route("/webhooks", webhookRoutes(deps));
   app.use("/api/v1/*", bearerAuth(deps.apiToken));
   app.route("/api/v1/orders", orderRoutes(deps));
+  app.route("/api/v1/skus", skuRoutes(deps));
   return app;
 }

@@ -3,12 +3,17 @@ import { type Database, type Db, openDatabase } from "./db/client.ts";
 import { runMigrations } from "./db/migrate.ts";
 import { createWriter, type Writer } from "./db/writer.ts";
 import type { Config } from "./env.ts";
+import type { ProcessContext } from "./inbox/process-push.ts";
 import { createProcessor, type Processor } from "./inbox/processor.ts";
 import { createPushStore, type PushStore } from "./inbox/store-push.ts";
+import type { ListingChange } from "./inventory/low-stock.ts";
+import { createReservationEngine, type ReservationEngine } from "./inventory/reservation-engine.ts";
+import type { StockSettings } from "./inventory/stock-math.ts";
 import { type ClosableLock, createLock } from "./lock/index.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import { createLogger, type Logger } from "./shared/logger.ts";
 import { createMetrics, type Metrics } from "./shared/metrics.ts";
+import { loggedNotifier, type Notifier } from "./shared/notifier.ts";
 import { createTasks, type Tasks } from "./shared/tasks.ts";
 
 /** Everything a handler needs, built once at the entry and passed down; tests build their own. */
@@ -28,7 +33,14 @@ export interface Deps {
   pushStore: PushStore;
   /** Background processing of stored pushes. */
   processor: Processor;
+  /** What processing a push needs (rules, stock settings, keys to re-read stored bodies). */
+  processContext: ProcessContext;
   lock: ClosableLock;
+  /** Stock rules from config. */
+  settings: StockSettings;
+  /** Group-committed reservations. */
+  reservations: ReservationEngine;
+  notifier: Notifier;
   apiToken: string;
   close(): Promise<void>;
 }
@@ -37,6 +49,27 @@ export interface DepsOverrides {
   clock?: Clock;
   logger?: Logger;
   lock?: ClosableLock;
+  notifier?: Notifier;
+}
+
+/** Tells purchasing and ops when a SKU is unlisted for low stock or listed again. */
+export function listingNotices(notifier: Notifier, changes: ListingChange[]): void {
+  for (const c of changes) {
+    void notifier.send(
+      c.listed
+        ? {
+            to: "purchasing",
+            title: `${c.sku} 已恢复上架`,
+            text: `${c.sku} restocked above the low-stock line; listed again, restock work order closed.`,
+          }
+        : {
+            to: "purchasing",
+            title: `${c.sku} 库存不足已下架`,
+            text: `${c.sku} fell below the low-stock line and was unlisted; restock work order #${c.restockOrderId} opened.`,
+            severity: "P2",
+          },
+    );
+  }
 }
 
 export async function createDeps(
@@ -53,7 +86,59 @@ export async function createDeps(
   const rules = loadRules();
   const clock = overrides.clock ?? systemClock;
   const metrics = createMetrics();
-  const processor = createProcessor({ writer, rules, now: () => clock.now(), metrics, logger, tasks });
+  const notifier = overrides.notifier ?? loggedNotifier(logger);
+  const settings: StockSettings = {
+    reserveRatio: config.RESERVE_RATIO,
+    lowStockRatio: config.LOW_STOCK_RATIO,
+    paymentTimeoutMs: config.PAYMENT_TIMEOUT,
+  };
+  const processContext: ProcessContext = {
+    rules,
+    settings,
+    parse: { wechatpayApiV3Key: config.WECHATPAY_APIV3_KEY },
+  };
+  const processor = createProcessor({
+    writer,
+    ctx: processContext,
+    now: () => clock.now(),
+    metrics,
+    logger,
+    tasks,
+    onProcessed: (outcomes) => {
+      for (const o of outcomes) {
+        for (const r of o.results) {
+          listingNotices(notifier, r.listing);
+          if (r.payment?.outcome === "manual_handling") {
+            void notifier.send({
+              to: "ops",
+              severity: "P1",
+              title: `订单 ${r.orderNo} 已付款但库存已释放`,
+              text: `Order ${r.orderNo} was paid after its reservation expired and the stock is gone: refund or restock.`,
+            });
+          }
+          if (r.oversold) {
+            void notifier.send({
+              to: "ops",
+              severity: "P1",
+              title: `订单 ${r.orderNo} 超卖`,
+              text: `Order ${r.orderNo} arrived with ${r.oversold.requested} × ${r.oversold.sku} but only ${r.oversold.available} were available.`,
+            });
+          }
+        }
+      }
+    },
+  });
+  const reservations = createReservationEngine({
+    writer,
+    lock,
+    settings,
+    now: () => clock.now(),
+    logger,
+    onListing: (changes) => listingNotices(notifier, changes),
+    onStored: (stored) => {
+      for (const s of stored) processor.enqueue({ id: s.id });
+    },
+  });
   return {
     config,
     database,
@@ -66,6 +151,10 @@ export async function createDeps(
     tasks,
     pushStore: createPushStore(writer),
     processor,
+    processContext,
+    settings,
+    reservations,
+    notifier,
     lock,
     apiToken,
     async close() {

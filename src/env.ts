@@ -54,6 +54,10 @@ const schema = z.object({
       return n;
     }),
   SHOPEE_CALLBACK_URL: optional,
+  /** WeChat Pay platform public key (PEM; "\n" escapes allowed) and its id (PUB_KEY_ID_… or certificate serial). */
+  WECHATPAY_PLATFORM_PUBLIC_KEY: optional.transform((v) => v?.replace(/\\n/g, "\n")),
+  WECHATPAY_PLATFORM_PUBLIC_KEY_ID: optional,
+  WECHATPAY_APIV3_KEY: optional.pipe(z.string().length(32, "must be the 32-character APIv3 key").optional()),
   WECOM_CORP_ID: optional,
   WECOM_AGENT_ID: optional,
   WECOM_SECRET: optional,

@@ -1,4 +1,7 @@
 import { serve } from "@hono/node-server";
+import { Cron } from "croner";
+import { jobs } from "../jobs/index.ts";
+import { runJob } from "../jobs/runner.ts";
 import { createApp } from "./app.ts";
 import { createDeps } from "./deps.ts";
 import { ConfigError, parseEnv } from "./env.ts";
@@ -31,7 +34,7 @@ async function main() {
     const out = await processDue({
       db: deps.db,
       writer: deps.writer,
-      rules: deps.rules,
+      ctx: deps.processContext,
       now: deps.clock.now,
       includeFresh,
     });
@@ -43,6 +46,16 @@ async function main() {
     5_000,
   );
 
+  // Scheduled jobs: croner in TZ_DISPLAY; each run takes a lease so instances never overlap.
+  const crons = jobs.map(
+    (job) =>
+      new Cron(job.cron, { timezone: config.TZ_DISPLAY, protect: true }, async () => {
+        const rec = await runJob(deps, job);
+        if (rec.outcome !== "skipped")
+          deps.logger.info({ job: job.name, outcome: rec.outcome, counts: rec.counts }, "job run");
+      }),
+  );
+
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     deps.logger.info(
       { port: info.port, database: config.DATABASE_URL.replace(/\/\/[^@]*@/, "//***@") },
@@ -52,6 +65,7 @@ async function main() {
   const stop = async (signal: string) => {
     deps.logger.info({ signal }, "shutting down");
     clearInterval(timer);
+    for (const c of crons) c.stop();
     server.close();
     await deps.close();
     process.exit(0);

@@ -1,9 +1,8 @@
 import { and, asc, eq, lte, or } from "drizzle-orm";
-import type { RuleSet } from "../anchors/rules.ts";
 import type { Reader } from "../db/client.ts";
 import { inbox } from "../db/schema/index.ts";
 import type { Writer } from "../db/writer.ts";
-import { type ProcessOutcome, processPushes } from "./process-push.ts";
+import { type ProcessContext, type ProcessOutcome, processPushes } from "./process-push.ts";
 
 /** A freshly stored push is processed right after its answer; only older ones are the sweeper's. */
 export const RECEIVED_GRACE_MS = 30_000;
@@ -15,7 +14,7 @@ export const RECEIVED_GRACE_MS = 30_000;
 export async function processDue(args: {
   db: Reader;
   writer: Writer;
-  rules: RuleSet;
+  ctx: ProcessContext;
   now: () => number;
   limit?: number;
   /** Process `received` rows regardless of age (start-up recovery, tests). */
@@ -37,7 +36,7 @@ export async function processDue(args: {
   const out: ProcessOutcome[] = [];
   for (let i = 0; i < due.length; i += 25) {
     const items = due.slice(i, i + 25).map(({ id }) => ({ id }));
-    out.push(...(await processPushes({ writer: args.writer, rules: args.rules, now: args.now, items })));
+    out.push(...(await processPushes({ writer: args.writer, ctx: args.ctx, now: args.now, items })));
   }
   return out;
 }

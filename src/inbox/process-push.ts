@@ -4,9 +4,10 @@ import type { Tx } from "../db/client.ts";
 import { inbox } from "../db/schema/index.ts";
 import type { Writer } from "../db/writer.ts";
 import { AppError } from "../errors.ts";
-import { type ApplyResult, applyEvent } from "../orders/apply-event.ts";
+import type { StockSettings } from "../inventory/stock-math.ts";
 import { getAdapter } from "../sources/index.ts";
-import type { CanonicalEvent } from "../sources/types.ts";
+import type { CanonicalEvent, ParseContext } from "../sources/types.ts";
+import { type Handled, handleEvent } from "./handle-event.ts";
 
 export const MAX_ATTEMPTS = 10;
 
@@ -19,7 +20,7 @@ export interface ProcessOutcome {
   id: number;
   source: string;
   status: "processed" | "failed" | "dead" | "skipped";
-  results: ApplyResult[];
+  results: Handled[];
   error?: string;
 }
 
@@ -29,9 +30,16 @@ export interface ProcessItem {
   events?: CanonicalEvent[];
 }
 
+export interface ProcessContext {
+  rules: RuleSet;
+  settings: StockSettings;
+  /** Keys some sources need to read a stored body again (WeChat Pay's APIv3 key). */
+  parse?: ParseContext;
+}
+
 async function processOne(
   tx: Tx,
-  rules: RuleSet,
+  pc: ProcessContext,
   now: number,
   row: typeof inbox.$inferSelect,
   events: CanonicalEvent[] | undefined,
@@ -45,10 +53,14 @@ async function processOne(
         const adapter = getAdapter(source);
         if (!adapter || !row.body)
           throw new AppError("invalid_payload", `inbox ${id} has no adapter or body`);
-        evs = adapter.parse({ body: row.body, headers: row.headers, url: "" });
+        evs = adapter.parse({ body: row.body, headers: row.headers, url: "" }, pc.parse);
       }
-      const out: ApplyResult[] = [];
-      for (const event of evs) out.push(await applyEvent({ tx: sp, rules, now, event, inboxId: id }));
+      const out: Handled[] = [];
+      for (const event of evs) {
+        out.push(
+          await handleEvent({ tx: sp, rules: pc.rules, settings: pc.settings, now, inboxId: id }, event),
+        );
+      }
       return out;
     });
     return { id, source, status: "processed", results };
@@ -75,11 +87,11 @@ async function processOne(
  */
 export async function processPushes(args: {
   writer: Writer;
-  rules: RuleSet;
+  ctx: ProcessContext;
   now: () => number;
   items: ProcessItem[];
 }): Promise<ProcessOutcome[]> {
-  const { writer, rules, items } = args;
+  const { writer, items } = args;
   if (items.length === 0) return [];
   return writer.run(async (tx) => {
     const now = args.now();
@@ -100,7 +112,7 @@ export async function processPushes(args: {
         out.push({ id: item.id, source: row?.source ?? "", status: "skipped", results: [] });
         continue;
       }
-      out.push(await processOne(tx, rules, now, row, item.events));
+      out.push(await processOne(tx, args.ctx, now, row, item.events));
     }
     const done = out.filter((o) => o.status === "processed").map((o) => o.id);
     if (done.length > 0) {
@@ -116,7 +128,7 @@ export async function processPushes(args: {
 /** One push, processed now. */
 export async function processPush(args: {
   writer: Writer;
-  rules: RuleSet;
+  ctx: ProcessContext;
   now: () => number;
   id: number;
   events?: CanonicalEvent[];

@@ -1,9 +1,8 @@
-import type { RuleSet } from "../anchors/rules.ts";
 import type { Writer } from "../db/writer.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { Metrics } from "../shared/metrics.ts";
 import type { Tasks } from "../shared/tasks.ts";
-import { type ProcessItem, type ProcessOutcome, processPushes } from "./process-push.ts";
+import { type ProcessContext, type ProcessItem, type ProcessOutcome, processPushes } from "./process-push.ts";
 
 const BATCH = 10;
 /** Pushes arriving within this window mean a burst is on. */
@@ -21,7 +20,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export function createProcessor(deps: {
   writer: Writer;
-  rules: RuleSet;
+  ctx: ProcessContext;
   now: () => number;
   metrics: Metrics;
   logger: Logger;
@@ -39,7 +38,7 @@ export function createProcessor(deps: {
         const started = performance.now();
         const outcomes = await processPushes({
           writer: deps.writer,
-          rules: deps.rules,
+          ctx: deps.ctx,
           now: deps.now,
           items: batch,
         });

@@ -39,12 +39,19 @@ export async function receivePush(
     nowMs: clock.now(),
     maxSkewSec: config.WEBHOOK_MAX_SKEW,
     callbackUrl: adapter.name === "shopee" ? config.SHOPEE_CALLBACK_URL : undefined,
+    wechatpay:
+      config.WECHATPAY_PLATFORM_PUBLIC_KEY && config.WECHATPAY_PLATFORM_PUBLIC_KEY_ID
+        ? {
+            publicKeys: { [config.WECHATPAY_PLATFORM_PUBLIC_KEY_ID]: config.WECHATPAY_PLATFORM_PUBLIC_KEY },
+            apiV3Key: config.WECHATPAY_APIV3_KEY,
+          }
+        : undefined,
   });
   if (!verdict.ok) {
     metrics.webhookEvents.inc({ source, outcome: "bad_signature" });
     const message =
       verdict.reason === "no_secret"
-        ? `SOURCE_SECRET_${source.toUpperCase()} is not configured, so pushes from ${source} cannot be verified`
+        ? `${source === "wechatpay" ? "WECHATPAY_PLATFORM_PUBLIC_KEY / WECHATPAY_PLATFORM_PUBLIC_KEY_ID are" : `SOURCE_SECRET_${source.toUpperCase()} is`} not configured, so pushes from ${source} cannot be verified`
         : verdict.reason === "stale"
           ? "signature timestamp is outside the allowed window"
           : verdict.reason === "missing"
@@ -67,7 +74,7 @@ export async function receivePush(
 
   let events: CanonicalEvent[];
   try {
-    events = adapter.parse(push);
+    events = adapter.parse(push, { wechatpayApiV3Key: config.WECHATPAY_APIV3_KEY });
   } catch (e) {
     if (!(e instanceof ParseError)) throw e;
     metrics.webhookEvents.inc({ source, outcome: "unparseable" });

@@ -5,6 +5,7 @@ import { pdd } from "./pdd.ts";
 import { shopee } from "./shopee.ts";
 import { taobao } from "./taobao.ts";
 import type { SourceAdapter, SourceName } from "./types.ts";
+import { wechatpay } from "./wechatpay.ts";
 import { wms } from "./wms.ts";
 
 /** Every source the webhook gateway accepts, by the name in POST /webhooks/:source. */
@@ -16,6 +17,7 @@ export const adapters: Record<SourceName, SourceAdapter> = {
   wms,
   logistics,
   payment,
+  wechatpay,
 };
 
 /** The adapter for a route parameter; undefined for unknown names (and never an Object.prototype key). */

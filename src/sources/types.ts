@@ -3,7 +3,16 @@
  * canonical events out; they never touch the database.
  */
 
-export const SOURCE_NAMES = ["taobao", "pdd", "shopee", "miniapp", "wms", "logistics", "payment"] as const;
+export const SOURCE_NAMES = [
+  "taobao",
+  "pdd",
+  "shopee",
+  "miniapp",
+  "wms",
+  "logistics",
+  "payment",
+  "wechatpay",
+] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 export interface RawPush {
@@ -24,6 +33,18 @@ export interface VerifyContext {
   maxSkewSec: number;
   /** Callback URL registered with the platform (Shopee signs it); falls back to RawPush.url. */
   callbackUrl?: string;
+  /** WeChat Pay API v3 verification material; without it (or with no keys) wechatpay pushes read "no_secret". */
+  wechatpay?: {
+    /** Wechatpay-Serial (PUB_KEY_ID_… in public-key mode, or the platform certificate serial) → PEM public key. */
+    publicKeys: Record<string, string>;
+    apiV3Key?: string;
+  };
+}
+
+/** What some parsers need beyond the push itself; adapters that need nothing ignore it. */
+export interface ParseContext {
+  /** WeChat Pay APIv3 key (32 ASCII characters), used as the AES-256-GCM key for notification resources. */
+  wechatpayApiV3Key?: string;
 }
 
 export type VerifyResult =
@@ -113,9 +134,10 @@ export interface SourceAdapter {
   verify(push: RawPush, ctx: VerifyContext): VerifyResult;
   /**
    * Parses the raw body into canonical events. Throws ParseError (src/sources/parse-error.ts)
-   * on malformed input; never returns a partial result silently.
+   * on malformed input; never returns a partial result silently. `ctx` carries keys some sources
+   * need to read their payload (WeChat Pay's encrypted resource); the others ignore it.
    */
-  parse(push: RawPush): CanonicalEvent[];
+  parse(push: RawPush, ctx?: ParseContext): CanonicalEvent[];
   /** Key for de-duplicating whole deliveries; null means "use the body hash". */
   deliveryKey(events: CanonicalEvent[], push: RawPush): string | null;
   /** The body the platform expects in a success answer. */

@@ -97,7 +97,7 @@ async function run(pushes: Push[]): Promise<Map<string, string>> {
       const out = await processDue({
         db: deps.db,
         writer: deps.writer,
-        rules: deps.rules,
+        ctx: deps.processContext,
         now: deps.clock.now,
         includeFresh: true,
       });

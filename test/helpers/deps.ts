@@ -3,6 +3,7 @@ import { parseEnv } from "../../src/env.ts";
 import { MemoryLock } from "../../src/lock/index.ts";
 import { type ManualClock, manualClock } from "../../src/shared/clock.ts";
 import { createLogger } from "../../src/shared/logger.ts";
+import { memoryNotifier, type Notice } from "../../src/shared/notifier.ts";
 
 export const TEST_TOKEN = "test-token-0123456789abcdef";
 export const SECRETS = {
@@ -20,10 +21,11 @@ export const T0 = Date.parse("2026-11-28T02:00:00Z");
 
 export interface TestDeps extends Deps {
   clock: ManualClock;
+  notifier: Deps["notifier"] & { sent: Notice[] };
 }
 
 /** Deps on a fresh migrated in-memory database, a manual clock and a silent logger. */
-export async function testDeps(env: Record<string, string> = {}): Promise<TestDeps> {
+export async function testDeps(env: Record<string, string> = {}, lock?: Deps["lock"]): Promise<TestDeps> {
   const config = parseEnv({
     DATABASE_URL: ":memory:",
     LOG_LEVEL: "silent",
@@ -32,12 +34,20 @@ export async function testDeps(env: Record<string, string> = {}): Promise<TestDe
     ...env,
   });
   const clock = manualClock(T0);
+  const notifier = memoryNotifier();
   const deps = await createDeps(config, TEST_TOKEN, {
     clock,
     logger: createLogger("silent"),
-    lock: new MemoryLock(),
+    lock: lock ?? new MemoryLock(),
+    notifier,
   });
-  return Object.assign(deps, { clock });
+  return Object.assign(deps, { clock, notifier });
 }
 
 export const auth = { authorization: `Bearer ${TEST_TOKEN}` };
+
+/** Everything deferred has run: stores committed, background processing done. */
+export async function settle(deps: Deps): Promise<void> {
+  await deps.tasks.drain();
+  await deps.writer.flush();
+}

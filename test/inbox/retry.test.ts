@@ -14,7 +14,8 @@ beforeEach(async () => {
 });
 afterEach(async () => deps.close());
 
-const sweep = () => processDue({ db: deps.db, writer: deps.writer, rules: deps.rules, now: deps.clock.now });
+const sweep = () =>
+  processDue({ db: deps.db, writer: deps.writer, ctx: deps.processContext, now: deps.clock.now });
 
 function kuaidiForm(name: string) {
   const param = JSON.stringify(fixtureJson(name));

@@ -10,7 +10,8 @@ describe("adapter registry", () => {
 
   it("finds adapters by route name and nothing else", () => {
     expect(getAdapter("shopee")).toBe(adapters.shopee);
-    expect(getAdapter("wechatpay")).toBeUndefined();
+    expect(getAdapter("wechatpay")).toBe(adapters.wechatpay);
+    expect(getAdapter("alipay")).toBeUndefined();
     expect(getAdapter("constructor")).toBeUndefined();
     expect(getAdapter("__proto__")).toBeUndefined();
   });

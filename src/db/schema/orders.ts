@@ -22,6 +22,8 @@ export const orders = sqliteTable(
     snapshotEventTime: integer("snapshot_event_time"),
     createdAt: integer("created_at").notNull(),
     paidAt: integer("paid_at"),
+    /** Set when a person must act: manual_handling (paid without stock), oversold_at_intake. */
+    attention: text("attention"),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [

@@ -1,0 +1,35 @@
+import type { Logger } from "./logger.ts";
+
+/** Who a message is for; the chat issue maps these to WeCom/DingTalk users and groups. */
+export type Audience = "ops" | "purchasing" | "warehouse" | "cs_lead" | "finance" | "managers";
+
+export interface Notice {
+  to: Audience;
+  title: string;
+  text: string;
+  severity?: "P1" | "P2" | "P3";
+}
+
+/** Outbound notifications. Chat and SMS notifiers come with the chat issue; until then, logs. */
+export interface Notifier {
+  send(notice: Notice): Promise<void>;
+}
+
+export function loggedNotifier(logger: Logger): Notifier {
+  return {
+    async send(n) {
+      logger.info({ notice: n }, `notify ${n.to}: ${n.title}`);
+    },
+  };
+}
+
+/** Keeps what was sent, for tests and the console. */
+export function memoryNotifier(): Notifier & { sent: Notice[] } {
+  const sent: Notice[] = [];
+  return {
+    sent,
+    async send(n) {
+      sent.push(n);
+    },
+  };
+}
