@@ -99,8 +99,12 @@ export function createPushStore(writer: Writer) {
         ),
       )
       .then(
-        (stored) => batch.forEach((p, i) => p.resolve(stored[i]!)),
-        (e) => batch.forEach((p) => p.reject(e)),
+        (stored) => {
+          for (const [i, p] of batch.entries()) p.resolve(stored[i]!);
+        },
+        (e) => {
+          for (const p of batch) p.reject(e);
+        },
       );
   };
   return {

@@ -144,17 +144,15 @@ export async function reserveBatch(
     r.lines.map((l) => ({ ...l, orderNo: r.orderNo, expiresAt: r.expiresAt })),
   );
   await tx.insert(reservations).values(lines.map((l) => ({ ...l, status: "held" as const, createdAt: now })));
-  await tx
-    .insert(stockMovements)
-    .values(
-      lines.map((l) => ({
-        sku: l.sku,
-        kind: "reserve" as const,
-        deltaOnHand: 0,
-        deltaReserved: l.qty,
-        orderNo: l.orderNo,
-        at: now,
-      })),
-    );
+  await tx.insert(stockMovements).values(
+    lines.map((l) => ({
+      sku: l.sku,
+      kind: "reserve" as const,
+      deltaOnHand: 0,
+      deltaReserved: l.qty,
+      orderNo: l.orderNo,
+      at: now,
+    })),
+  );
   return { results, listing };
 }
