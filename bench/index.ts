@@ -1,5 +1,7 @@
-/** `npm run bench`: every benchmark, each printing its figures beside a baseline from the same run. */
+/** `npm run bench [ingest|hot-sku]`: the benchmarks, each printing its figures beside baselines from the same run. */
+import { benchHotSku } from "./hot-sku.ts";
 import { benchIngest } from "./ingest.ts";
 
 const only = process.argv[2];
 if (!only || only === "ingest") await benchIngest();
+if (!only || only === "hot-sku") await benchHotSku();

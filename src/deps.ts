@@ -80,7 +80,10 @@ export async function createDeps(
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const database = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   await runMigrations(database.writeDb);
-  const writer = createWriter(database.writeDb);
+  // With Redis configured, several instances may share one database file: take turns fairly.
+  const writer = createWriter(database.writeDb, {
+    yieldMs: config.REDIS_URL && database.kind === "file" ? 3 : 0,
+  });
   const lock = overrides.lock ?? createLock({ redisUrl: config.REDIS_URL, logger });
   const tasks = createTasks(logger);
   const rules = loadRules();

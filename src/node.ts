@@ -50,9 +50,14 @@ async function main() {
   const crons = jobs.map(
     (job) =>
       new Cron(job.cron, { timezone: config.TZ_DISPLAY, protect: true }, async () => {
-        const rec = await runJob(deps, job);
-        if (rec.outcome !== "skipped")
-          deps.logger.info({ job: job.name, outcome: rec.outcome, counts: rec.counts }, "job run");
+        try {
+          const rec = await runJob(deps, job);
+          if (rec.outcome !== "skipped")
+            deps.logger.info({ job: job.name, outcome: rec.outcome, counts: rec.counts }, "job run");
+        } catch (err) {
+          // A job that cannot even start (database locked past the retry window) must not crash the service.
+          deps.logger.error({ err, job: job.name }, "job could not run");
+        }
       }),
   );
 

@@ -9,8 +9,9 @@ import { Hono } from "hono";
 import { createApp } from "../../src/app.ts";
 import { createDeps } from "../../src/deps.ts";
 import { parseEnv } from "../../src/env.ts";
+import { textbookApp } from "./textbook.ts";
 
-const [mode, dbFile] = process.argv.slice(2);
+const [mode, dbFile, redisUrl] = process.argv.slice(2);
 let fetchHandler: (req: Request) => Response | Promise<Response>;
 if (mode === "bare") {
   const app = new Hono();
@@ -19,6 +20,8 @@ if (mode === "bare") {
     return c.json({ ok: true });
   });
   fetchHandler = app.fetch;
+} else if (mode === "textbook") {
+  fetchHandler = (await textbookApp(dbFile!, redisUrl!)).fetch;
 } else {
   const config = parseEnv({
     DATABASE_URL: `file:${dbFile}`,
@@ -26,6 +29,7 @@ if (mode === "bare") {
     SOURCE_SECRET_MINIAPP: "bench-secret",
     SOURCE_SECRET_TAOBAO: "bench-secret",
     BODY_LIMIT: "16mb",
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   });
   const deps = await createDeps(config, "bench-token-0123456789");
   fetchHandler = createApp(deps).fetch;

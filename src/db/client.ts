@@ -43,7 +43,7 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     await writer.execute("PRAGMA synchronous=NORMAL");
     // Keep SQLite's own busy wait short: it spins on the event loop. Longer waits are retried
     // asynchronously by the Writer.
-    await writer.execute("PRAGMA busy_timeout=20");
+    await writer.execute("PRAGMA busy_timeout=5");
   }
   const reader: Client = kind === "file" ? createClient({ url, concurrency: 4 }) : writer;
   return {

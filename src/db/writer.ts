@@ -21,6 +21,12 @@ export interface WriterOptions {
   maxBatch?: number;
   /** How long to keep retrying a BEGIN that finds the database locked by another process. */
   busyRetryMs?: number;
+  /**
+   * Pause between back-to-back batches. SQLite's write lock is not fair: a busy writer that
+   * begins again the instant it commits starves another process polling for the lock. Set it when
+   * several processes share one database file.
+   */
+  yieldMs?: number;
 }
 
 function isBusy(e: unknown): boolean {
@@ -33,7 +39,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createWriter(writeDb: Db, opts: WriterOptions = {}): Writer {
   const maxBatch = opts.maxBatch ?? 256;
-  const busyRetryMs = opts.busyRetryMs ?? 10_000;
+  const busyRetryMs = opts.busyRetryMs ?? 30_000;
+  const yieldMs = opts.yieldMs ?? 0;
   let queue: Op[] = [];
   let draining: Promise<void> | null = null;
 
@@ -58,7 +65,7 @@ export function createWriter(writeDb: Db, opts: WriterOptions = {}): Writer {
       } catch (e) {
         // Another process holds the write lock: back off without blocking the event loop.
         if (isBusy(e) && Date.now() - started < busyRetryMs) {
-          await sleep(Math.min(50, 1 + attempt * 2) * (0.5 + Math.random()));
+          await sleep(Math.min(10, 1 + attempt) * (0.5 + Math.random()));
           continue;
         }
         for (const op of batch) op.reject(e);
@@ -77,6 +84,7 @@ export function createWriter(writeDb: Db, opts: WriterOptions = {}): Writer {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
       await commitBatch(batch);
+      if (yieldMs > 0 && queue.length > 0) await sleep(yieldMs);
     }
     draining = null;
   }

@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
+import { insertRows } from "../db/raw.ts";
 import { inbox } from "../db/schema/index.ts";
 import type { Writer } from "../db/writer.ts";
 
@@ -32,11 +33,37 @@ export async function storePushes(tx: Tx, rows: PushRow[]): Promise<StoredPush[]
     for (let i = 0; i < rows.length; i += 500) out.push(...(await storePushes(tx, rows.slice(i, i + 500))));
     return out;
   }
-  const inserted = await tx
-    .insert(inbox)
-    .values(rows.map((r) => ({ ...r, bodySize: r.body.length, status: "received" as const })))
-    .onConflictDoNothing()
-    .returning({ id: inbox.id, source: inbox.source, dedupeKey: inbox.dedupeKey });
+  const inserted = (
+    await insertRows(
+      tx,
+      "inbox",
+      [
+        "source",
+        "kind",
+        "received_at",
+        "headers",
+        "body",
+        "body_size",
+        "body_hash",
+        "dedupe_key",
+        "status",
+        "attempts",
+      ],
+      rows.map((r) => [
+        r.source,
+        r.kind,
+        r.receivedAt,
+        JSON.stringify(r.headers),
+        r.body,
+        r.body.length,
+        r.bodyHash,
+        r.dedupeKey,
+        "received",
+        0,
+      ]),
+      "ON CONFLICT DO NOTHING RETURNING id, source, dedupe_key",
+    )
+  ).map((r) => ({ id: Number(r.id), source: String(r.source), dedupeKey: String(r.dedupe_key) }));
   const newIds = new Map(inserted.map((r) => [`${r.source}\u0000${r.dedupeKey}`, r.id]));
   const out: Array<StoredPush | null> = rows.map((r) => {
     const k = `${r.source}\u0000${r.dedupeKey}`;

@@ -1,6 +1,7 @@
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
-import { reservations, skus, stockMovements } from "../db/schema/index.ts";
+import { insertRows } from "../db/raw.ts";
+import { reservations, skus } from "../db/schema/index.ts";
 import { AppError } from "../errors.ts";
 import { type ListingChange, settleListing } from "./low-stock.ts";
 import { available, reservable, type StockSettings } from "./stock-math.ts";
@@ -143,16 +144,17 @@ export async function reserveBatch(
   const lines = accepted.flatMap((r) =>
     r.lines.map((l) => ({ ...l, orderNo: r.orderNo, expiresAt: r.expiresAt })),
   );
-  await tx.insert(reservations).values(lines.map((l) => ({ ...l, status: "held" as const, createdAt: now })));
-  await tx.insert(stockMovements).values(
-    lines.map((l) => ({
-      sku: l.sku,
-      kind: "reserve" as const,
-      deltaOnHand: 0,
-      deltaReserved: l.qty,
-      orderNo: l.orderNo,
-      at: now,
-    })),
+  await insertRows(
+    tx,
+    "reservations",
+    ["order_no", "sku", "qty", "status", "expires_at", "created_at"],
+    lines.map((l) => [l.orderNo, l.sku, l.qty, "held", l.expiresAt, now]),
+  );
+  await insertRows(
+    tx,
+    "stock_movements",
+    ["sku", "kind", "delta_on_hand", "delta_reserved", "order_no", "at"],
+    lines.map((l) => [l.sku, "reserve", 0, l.qty, l.orderNo, now]),
   );
   return { results, listing };
 }
