@@ -78,7 +78,11 @@ export async function createDeps(
   overrides: DepsOverrides = {},
 ): Promise<Deps> {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
-  const database = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const database = await openDatabase(
+    config.DATABASE_URL,
+    config.DATABASE_AUTH_TOKEN,
+    Boolean(config.REDIS_URL),
+  );
   await runMigrations(database.writeDb);
   // With Redis configured, several instances may share one database file: take turns fairly.
   const writer = createWriter(database.writeDb, {
@@ -161,6 +165,7 @@ export async function createDeps(
     lock,
     apiToken,
     async close() {
+      processor.stop();
       await tasks.drain();
       await writer.flush();
       await lock.close();

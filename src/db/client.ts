@@ -31,7 +31,12 @@ function kindOf(url: string): Database["kind"] {
  * force and writes are serialised by the Writer) and a small read pool. `:memory:` must use one
  * connection for everything: a second connection would be a second, empty database.
  */
-export async function openDatabase(url: string, authToken?: string): Promise<Database> {
+export async function openDatabase(
+  url: string,
+  authToken?: string,
+  /** Several processes share this file: let SQLite itself wait for the write lock. */
+  shared = false,
+): Promise<Database> {
   const kind = kindOf(url);
   if (kind === "file") {
     const path = url.slice("file:".length).split("?")[0]!;
@@ -43,7 +48,11 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     await writer.execute("PRAGMA synchronous=NORMAL");
     // Keep SQLite's own busy wait short: it spins on the event loop. Longer waits are retried
     // asynchronously by the Writer.
-    await writer.execute("PRAGMA busy_timeout=5");
+    // Alone, keep SQLite's own busy wait short (it blocks the event loop) and let the Writer retry
+    // asynchronously. Shared with other processes, polling from JavaScript loses the race for the
+    // lock to a busy neighbour again and again; SQLite's busy handler is what keeps it fair enough,
+    // at the price of the event loop waiting with it.
+    await writer.execute(`PRAGMA busy_timeout=${shared ? 2000 : 5}`);
   }
   const reader: Client = kind === "file" ? createClient({ url, concurrency: 4 }) : writer;
   return {

@@ -29,11 +29,12 @@ export function createProcessor(deps: {
 }) {
   const queue: ProcessItem[] = [];
   let running = false;
+  let stopped = false;
   let lastIngest = 0;
 
   async function loop() {
     try {
-      while (queue.length > 0) {
+      while (queue.length > 0 && !stopped) {
         const batch = queue.splice(0, BATCH);
         const started = performance.now();
         const outcomes = await processPushes({
@@ -73,6 +74,10 @@ export function createProcessor(deps: {
         running = true;
         deps.tasks.defer("inbox processor", loop);
       }
+    },
+    /** Stops after the batch in hand; what is left stays in the inbox for the next start. */
+    stop() {
+      stopped = true;
     },
     get backlog() {
       return queue.length;

@@ -19,7 +19,8 @@ function freePort(): Promise<number> {
 let child: ChildProcess | undefined;
 const dir = mkdtempSync(join(tmpdir(), "anchorbot-boot-"));
 afterAll(() => {
-  child?.kill("SIGTERM");
+  // npm does not pass signals on to the service it started: end the whole process group.
+  if (child?.pid) process.kill(-child.pid, "SIGTERM");
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -37,6 +38,7 @@ describe("npm start", () => {
         API_TOKEN: "",
       },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
     let output = "";
     child.stdout?.on("data", (d) => (output += d));
