@@ -2,7 +2,7 @@ import { and, eq, gte, sql } from "drizzle-orm";
 import { raiseAlert } from "../alerts/raise-alert.ts";
 import type { Tx } from "../db/client.ts";
 import { orders, payments, reservations, skus, stockMovements } from "../db/schema/index.ts";
-import { type ListingChange, settleListing } from "./low-stock.ts";
+import { type ListingChange, relist } from "./low-stock.ts";
 import { reservable, type StockSettings } from "./stock-math.ts";
 
 export type PaymentOutcome = "deducted" | "re_reserved" | "manual_handling" | "no_reservation" | "conflict";
@@ -17,6 +17,16 @@ export interface PaymentResult {
   recordedAmount?: number;
   listing: ListingChange[];
 }
+
+const deduction = (r: { sku: string; qty: number }, orderNo: string, paymentId: string, now: number) => ({
+  sku: r.sku,
+  kind: "deduct" as const,
+  deltaOnHand: -r.qty,
+  deltaReserved: -r.qty,
+  orderNo,
+  ref: paymentId,
+  at: now,
+});
 
 /**
  * Payment success deducts the order's held stock exactly once per payment reference:
@@ -83,15 +93,7 @@ export async function applyPayment(args: {
         .where(and(eq(skus.sku, r.sku), gte(skus.reserved, r.qty), gte(skus.onHand, r.qty)));
       if (res.rowsAffected !== 1)
         throw new Error(`stock ledger of ${r.sku} cannot cover reservation ${r.id}`);
-      await tx.insert(stockMovements).values({
-        sku: r.sku,
-        kind: "deduct",
-        deltaOnHand: -r.qty,
-        deltaReserved: -r.qty,
-        orderNo,
-        ref: paymentId,
-        at: now,
-      });
+      await tx.insert(stockMovements).values(deduction(r, orderNo, paymentId, now));
     } else {
       // Expired: take the units again if they are still free (reserved + qty <= floor(on_hand × ratio)).
       const [s] = await tx.select().from(skus).where(eq(skus.sku, r.sku));
@@ -119,26 +121,12 @@ export async function applyPayment(args: {
           note: "re-reserved: paid after expiry",
           at: now,
         },
-        {
-          sku: r.sku,
-          kind: "deduct",
-          deltaOnHand: -r.qty,
-          deltaReserved: -r.qty,
-          orderNo,
-          ref: paymentId,
-          at: now,
-        },
+        deduction(r, orderNo, paymentId, now),
       ]);
       if (outcome === "deducted") outcome = "re_reserved";
     }
-    const [after] = await tx.select().from(skus).where(eq(skus.sku, r.sku));
-    if (after) {
-      const settled = await settleListing(tx, after, settings, now);
-      if (settled.change) {
-        listing.push(settled.change);
-        await tx.update(skus).set({ listed: settled.listed }).where(eq(skus.sku, r.sku));
-      }
-    }
+    const change = await relist(tx, r.sku, settings, now);
+    if (change) listing.push(change);
   }
 
   if (outcome === "manual_handling") {

@@ -2,7 +2,7 @@ import { and, asc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import type { Reader } from "../db/client.ts";
 import { reservations, skus, stockMovements } from "../db/schema/index.ts";
 import type { Writer } from "../db/writer.ts";
-import { type ListingChange, settleListing } from "./low-stock.ts";
+import { type ListingChange, relist } from "./low-stock.ts";
 import type { StockSettings } from "./stock-math.ts";
 
 export interface ExpiredOrder {
@@ -77,13 +77,8 @@ export async function expireReservations(args: {
     }
     const listing: ListingChange[] = [];
     for (const sku of touched) {
-      const [s] = await tx.select().from(skus).where(eq(skus.sku, sku));
-      if (!s) continue;
-      const settled = await settleListing(tx, s, settings, now);
-      if (settled.change) {
-        listing.push(settled.change);
-        await tx.update(skus).set({ listed: settled.listed }).where(eq(skus.sku, sku));
-      }
+      const change = await relist(tx, sku, settings, now);
+      if (change) listing.push(change);
     }
     return { orders: [...byOrder.values()], units, listing };
   });

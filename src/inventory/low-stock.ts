@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
-import { restockOrders } from "../db/schema/index.ts";
+import { restockOrders, skus } from "../db/schema/index.ts";
 import { available, isLow, type StockSettings } from "./stock-math.ts";
 
 export interface SkuState {
@@ -47,4 +47,18 @@ export async function settleListing(
     return { listed: true, change: { sku: s.sku, listed: true, restockOrderId: null } };
   }
   return { listed: s.listed, change: null };
+}
+
+/** After a change to a SKU made elsewhere: re-read it, settle its listing, store the flag. */
+export async function relist(
+  tx: Tx,
+  sku: string,
+  settings: StockSettings,
+  now: number,
+): Promise<ListingChange | null> {
+  const [s] = await tx.select().from(skus).where(eq(skus.sku, sku));
+  if (!s) return null;
+  const settled = await settleListing(tx, s, settings, now);
+  if (settled.change) await tx.update(skus).set({ listed: settled.listed }).where(eq(skus.sku, sku));
+  return settled.change;
 }
