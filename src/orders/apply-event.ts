@@ -173,7 +173,7 @@ export async function applyEvent(args: {
   }
 
   if (e.order && (order.snapshotEventTime === null || order.snapshotEventTime <= e.eventTime)) {
-    await saveSnapshot(tx, orderNo, e.source, e.order, e.eventTime, now);
+    await saveSnapshot(tx, orderNo, e.source, e.order, e.eventTime, now, order.snapshotEventTime === null);
   }
   await saveSourceStatus(tx, orderNo, e, eventId, now);
   await saveShipment(tx, orderNo, e, now);

@@ -14,6 +14,8 @@ export async function saveSnapshot(
   snap: OrderSnapshot,
   eventTime: number,
   now: number,
+  /** The order had no snapshot yet: nothing to delete first. */
+  first = false,
 ): Promise<void> {
   let buyerId: string | null = null;
   const b = snap.buyer;
@@ -56,7 +58,7 @@ export async function saveSnapshot(
     })
     .where(eq(orders.orderNo, orderNo));
 
-  await tx.delete(orderLines).where(eq(orderLines.orderNo, orderNo));
+  if (!first) await tx.delete(orderLines).where(eq(orderLines.orderNo, orderNo));
   if (snap.lines.length > 0) {
     await tx.insert(orderLines).values(
       snap.lines.map((l, i) => ({
@@ -71,7 +73,7 @@ export async function saveSnapshot(
       })),
     );
   }
-  await tx.delete(orderDiscounts).where(eq(orderDiscounts.orderNo, orderNo));
+  if (!first) await tx.delete(orderDiscounts).where(eq(orderDiscounts.orderNo, orderNo));
   if (snap.discounts.length > 0) {
     await tx.insert(orderDiscounts).values(snap.discounts.map((d) => ({ orderNo, ...d })));
   }
