@@ -5,6 +5,8 @@ import type { Tasks } from "../shared/tasks.ts";
 import { type ProcessContext, type ProcessItem, type ProcessOutcome, processPushes } from "./process-push.ts";
 
 const BATCH = 10;
+/** Parsed events are kept for the first this-many queued pushes; deeper ones are re-read. */
+const KEEP_PARSED = 500;
 /** Pushes arriving within this window mean a burst is on. */
 const BURST_WINDOW_MS = 50;
 /** During a burst processing takes at most this share of the time; the rest goes to answering. */
@@ -68,7 +70,8 @@ export function createProcessor(deps: {
       lastIngest = performance.now();
     },
     enqueue(item: ProcessItem) {
-      queue.push(item);
+      // A deep backlog keeps ids only: the bodies are in the inbox, and memory stays flat.
+      queue.push(queue.length >= KEEP_PARSED ? { id: item.id } : item);
       lastIngest = performance.now();
       if (!running) {
         running = true;
