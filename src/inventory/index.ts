@@ -14,5 +14,13 @@ export {
   StockConflict,
   sumLines,
 } from "./reserve-batch.ts";
-export { getSku, listSkus, listSkusBelowSafety, type SkuInput, setSku, skuView } from "./sku-admin.ts";
+export {
+  getSku,
+  listSkus,
+  listSkusBelowSafety,
+  type SkuInput,
+  setSku,
+  skuView,
+  stockBoard,
+} from "./sku-admin.ts";
 export { available, isLow, reservable, type StockSettings } from "./stock-math.ts";

@@ -163,3 +163,16 @@ export async function listSkus(args: { db: Reader; settings: StockSettings; limi
     .limit(args.limit ?? 500);
   return rows.map((s) => skuView(s, args.settings));
 }
+
+/** The stock-level board: SKUs with a safety line, nearest to (or furthest below) it first. */
+export async function stockBoard(args: { db: Reader; settings: StockSettings; limit?: number }) {
+  const ratio = args.settings.reserveRatio;
+  const avail = sql<number>`max(0, cast(${skus.onHand} * ${ratio} + 1e-9 as integer) - ${skus.reserved})`;
+  const rows = await args.db
+    .select()
+    .from(skus)
+    .where(sql`${skus.safetyStock} > 0`)
+    .orderBy(asc(skus.listed), asc(sql`1.0 * ${avail} / ${skus.safetyStock}`), asc(skus.sku))
+    .limit(args.limit ?? 20);
+  return rows.map((s) => skuView(s, args.settings));
+}

@@ -8,6 +8,16 @@ export interface Notice {
   title: string;
   text: string;
   severity?: "P1" | "P2" | "P3";
+  /** What the notice is about (an order no), for cards and audit. */
+  subject?: string;
+  /** Decision buttons; chat notifiers render them on a card, others as a text fallback. */
+  actions?: NoticeAction[];
+}
+
+export interface NoticeAction {
+  text: string;
+  action: { id: string; payload: string };
+  style?: "primary" | "danger" | "normal";
 }
 
 /** Outbound notifications. Chat and SMS notifiers come with the chat issue; until then, logs. */

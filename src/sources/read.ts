@@ -73,3 +73,8 @@ export function optInt(o: Obj, key: string, base: string): number | undefined {
   const v = o[key];
   return v === undefined || v === null ? undefined : reqInt(o, key, base);
 }
+
+/** Only http(s) links are kept: the URL ends up on a chat card button. */
+export function mediaUrl(v: string | undefined): string {
+  return v && /^https?:\/\/\S+$/.test(v) ? v : "";
+}

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { idString } from "./json.ts";
 import { ParseError } from "./parse-error.ts";
-import { asObj, isObj, listOf, type Obj, optStr, optText, reqObj } from "./read.ts";
+import { asObj, isObj, listOf, mediaUrl, type Obj, optStr, optText, reqObj } from "./read.ts";
 import { chinaTimeToMs } from "./time.ts";
 import type { CanonicalEvent, ShipmentFacts } from "./types.ts";
 
@@ -83,6 +83,10 @@ export function qimenConfirmEvent(req: Obj): CanonicalEvent {
       logistics_no: waybill ?? "",
       outbound_time: confirmTime ? seconds(eventTime) : 0,
       status,
+      packing_media: mediaUrl(
+        optStr(ext, "packingVideoUrl", "request.extendProps") ??
+          optStr(ext, "packingPhotoUrl", "request.extendProps"),
+      ),
     },
     ...(shipment ? { shipment } : {}),
   };

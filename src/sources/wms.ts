@@ -1,7 +1,7 @@
 import { bodyText, idString, parseJson } from "./json.ts";
 import { ownSchemeAdapter } from "./kit.ts";
 import { ParseError } from "./parse-error.ts";
-import { asObj, isObj, type Obj, optStr, optText } from "./read.ts";
+import { asObj, isObj, mediaUrl, type Obj, optStr, optText } from "./read.ts";
 import { flexibleTimeToMs } from "./time.ts";
 import type { CanonicalEvent, RawPush } from "./types.ts";
 import { parseQimenXml, qimenConfirmEvent } from "./wms-qimen.ts";
@@ -33,6 +33,8 @@ function outboundEvent(root: Obj): CanonicalEvent {
       logistics_no: logisticsNo,
       outbound_time: secondsField(root, "outbound_time"),
       status: null,
+      // The packing photo/video some warehouses record at the bench; the order card links to it.
+      packing_media: mediaUrl(optStr(root, "packing_media_url", "") ?? optStr(root, "packing_video_url", "")),
     },
     ...(logisticsNo ? { shipment: { waybillNo: logisticsNo, carrier } } : {}),
   };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createApp } from "../../src/app.ts";
@@ -32,6 +33,21 @@ export function client(deps: TestDeps) {
         method: "POST",
         body: typeof body === "string" ? body : new Uint8Array(body),
         headers: { "content-type": "application/json", ...sig, ...opts.headers },
+      });
+    },
+    /** A Kuaidi100 push of a fixture, signed with the test salt; `nu` overrides the waybill. */
+    kuaidi(name: string, nu?: string) {
+      const body = fixtureJson<{ lastResult: { nu: string } }>(name);
+      if (nu) body.lastResult.nu = nu;
+      const param = JSON.stringify(body);
+      const sign = createHash("md5")
+        .update(param + SECRETS.SOURCE_SECRET_LOGISTICS)
+        .digest("hex")
+        .toUpperCase();
+      return app.request("/webhooks/logistics", {
+        method: "POST",
+        body: new URLSearchParams({ param, sign }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
       });
     },
     raw(path: string, init: RequestInit) {

@@ -2,6 +2,7 @@ export * from "./addresses.ts";
 export * from "./alerts.ts";
 export * from "./anchor-changes.ts";
 export * from "./buyers.ts";
+export * from "./chat.ts";
 export * from "./inbox.ts";
 export * from "./job-runs.ts";
 export * from "./order-discounts.ts";

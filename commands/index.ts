@@ -1,0 +1,22 @@
+import type { ActionDef, CommandDef } from "../bot/command.ts";
+import type { Bot } from "../bot/router.ts";
+import { actions } from "./actions.ts";
+import { approve } from "./approve.ts";
+import { help } from "./help.ts";
+import { order } from "./order.ts";
+import { reply } from "./reply.ts";
+import { stock } from "./stock.ts";
+import { track } from "./track.ts";
+import { users } from "./users.ts";
+import { why } from "./why.ts";
+
+/** Every chat command, in the order help lists them. Later issues add theirs here. */
+export const commands: CommandDef[] = [order, track, why, stock, reply, approve, users, help];
+
+export const cardActions: ActionDef[] = actions;
+
+export function registerCommands(bot: Bot): Bot {
+  for (const c of commands) bot.command(c);
+  for (const a of cardActions) bot.action(a);
+  return bot;
+}

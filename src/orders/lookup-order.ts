@@ -1,0 +1,145 @@
+import { sql } from "drizzle-orm";
+import type { Reader } from "../db/client.ts";
+import { AppError } from "../errors.ts";
+
+/** What a chat look-up shows of an order, read in one statement (the p99 ≤ 2 ms path). */
+export interface OrderSummary {
+  orderNo: string;
+  channel: string;
+  anchor: string;
+  anchorRuleId: string | null;
+  anchorChangedAt: number | null;
+  buyerPhone: string | null;
+  orderAmount: number | null;
+  shippingFee: number | null;
+  discountTotal: number | null;
+  actualPaid: number | null;
+  createdAt: number;
+  paidAt: number | null;
+  attention: string | null;
+  address: {
+    name: string | null;
+    phone: string | null;
+    province: string | null;
+    city: string | null;
+    district: string | null;
+    detail: string | null;
+  } | null;
+  lines: { sku: string; name: string | null; qty: number; unitPrice: number; amount: number | null }[];
+  shipments: {
+    waybillNo: string;
+    carrier: string | null;
+    state: string | null;
+    lastNodeText: string | null;
+    lastNodeAt: number | null;
+    lastNodeArea: string | null;
+    pickedUpAt: number | null;
+    signedAt: number | null;
+  }[];
+  /** Newest first. */
+  events: {
+    source: string;
+    kind: string;
+    rawStatus: string | null;
+    eventTime: number;
+    anchorBefore: string | null;
+    anchorAfter: string | null;
+    rules: string[];
+    flag: string | null;
+  }[];
+  alerts: {
+    id: number;
+    kind: string;
+    severity: string;
+    message: string;
+    status: string;
+    createdAt: number;
+  }[];
+  packingMedia: string | null;
+}
+
+const SUMMARY = (orderNo: string, events: number) => sql`
+  select o.order_no, o.channel, o.status_anchor, o.anchor_rule_id, o.anchor_changed_at, o.buyer_phone,
+    o.order_amount, o.shipping_fee, o.discount_total, o.actual_paid, o.created_at, o.paid_at, o.attention,
+    (select json_object('name', a.name, 'phone', a.phone, 'province', a.province, 'city', a.city,
+        'district', a.district, 'detail', a.detail) from addresses a where a.order_no = o.order_no) as address,
+    (select json_group_array(json_object('sku', l.sku, 'name', l.name, 'qty', l.qty,
+        'unitPrice', l.unit_price, 'amount', l.amount)) from
+        (select * from order_lines where order_no = o.order_no order by line_no) l) as lines,
+    (select json_group_array(json_object('waybillNo', s.waybill_no, 'carrier', s.carrier, 'state', s.state,
+        'lastNodeText', s.last_node_text, 'lastNodeAt', s.last_node_at, 'lastNodeArea', s.last_node_area,
+        'pickedUpAt', s.picked_up_at, 'signedAt', s.signed_at)) from shipments s where s.order_no = o.order_no) as shipments,
+    (select json_group_array(json_object('source', e.source, 'kind', e.kind, 'rawStatus', e.raw_status,
+        'eventTime', e.event_time, 'anchorBefore', e.anchor_before, 'anchorAfter', e.anchor_after,
+        'rules', json(e.effects), 'flag', e.flag)) from
+        (select * from order_events where order_no = o.order_no order by event_time desc, id desc limit ${events}) e) as events,
+    (select json_group_array(json_object('id', al.id, 'kind', al.kind, 'severity', al.severity,
+        'message', al.message, 'status', al.status, 'createdAt', al.created_at)) from
+        (select * from alerts where order_no = o.order_no order by id desc limit 5) al) as alerts,
+    (select json_extract(ss.fields, '$.packing_media') from source_statuses ss
+        where ss.order_no = o.order_no and ss.source = 'wms') as packing_media
+  from orders o where o.order_no = ${orderNo}`;
+
+type Row = Record<string, unknown>;
+const json = <T>(v: unknown, fallback: T): T => (typeof v === "string" ? (JSON.parse(v) as T) : fallback);
+const num = (v: unknown) => (v == null ? null : Number(v));
+
+/** The order's chat summary, or not_found. */
+export async function lookupOrder(args: {
+  db: Reader;
+  orderNo: string;
+  events?: number;
+}): Promise<OrderSummary> {
+  const [row] = await args.db.all<Row>(SUMMARY(args.orderNo, args.events ?? 5));
+  if (!row) throw new AppError("not_found", `订单 ${args.orderNo}`);
+  type RawEvent = Omit<OrderSummary["events"][number], "rules"> & { rules: { ruleId: string }[] | null };
+  const events = json<RawEvent[]>(row.events, []);
+  return {
+    orderNo: String(row.order_no),
+    channel: String(row.channel),
+    anchor: String(row.status_anchor),
+    anchorRuleId: (row.anchor_rule_id as string | null) ?? null,
+    anchorChangedAt: num(row.anchor_changed_at),
+    buyerPhone: (row.buyer_phone as string | null) ?? null,
+    orderAmount: num(row.order_amount),
+    shippingFee: num(row.shipping_fee),
+    discountTotal: num(row.discount_total),
+    actualPaid: num(row.actual_paid),
+    createdAt: Number(row.created_at),
+    paidAt: num(row.paid_at),
+    attention: (row.attention as string | null) ?? null,
+    address: json(row.address, null),
+    lines: json(row.lines, []),
+    shipments: json(row.shipments, []),
+    events: events.map((e) => ({ ...e, rules: (e.rules ?? []).map((r) => r.ruleId) })),
+    alerts: json(row.alerts, []),
+    packingMedia: (row.packing_media as string | null) || null,
+  };
+}
+
+export type LookupKind = "order_no" | "waybill_no" | "phone";
+
+/**
+ * Which orders a look-up means: an order number, else a waybill number, else a buyer phone
+ * (newest first). Each step is one indexed query.
+ */
+export async function findOrderNos(
+  db: Reader,
+  query: string,
+  limit = 10,
+): Promise<{ kind: LookupKind; orderNos: string[] }> {
+  const q = query.trim();
+  if (!q) throw new AppError("bad_request", "请给出订单号、手机号或运单号");
+  const [byNo] = await db.all<Row>(sql`select order_no from orders where order_no = ${q}`);
+  if (byNo) return { kind: "order_no", orderNos: [String(byNo.order_no)] };
+  const byWaybill = await db.all<Row>(sql`select order_no from shipments where waybill_no = ${q}`);
+  if (byWaybill.length > 0) return { kind: "waybill_no", orderNos: byWaybill.map((r) => String(r.order_no)) };
+  if (/^\+?\d[\d-]{5,}$/.test(q)) {
+    const phone = q.replace(/\D/g, "").replace(/^86(?=1\d{10}$)/, "");
+    const byPhone = await db.all<Row>(
+      sql`select order_no from orders where buyer_phone = ${phone} order by created_at desc limit ${limit}`,
+    );
+    if (byPhone.length > 0) return { kind: "phone", orderNos: byPhone.map((r) => String(r.order_no)) };
+  }
+  throw new AppError("not_found", `订单号、运单号或手机号「${q}」`);
+}
