@@ -1,7 +1,9 @@
-/** `npm run bench [ingest|hot-sku]`: the benchmarks, each printing its figures beside baselines from the same run. */
+/** `npm run bench [ingest|hot-sku|lookup]`: the benchmarks, each printing its figures beside baselines from the same run. */
 import { benchHotSku } from "./hot-sku.ts";
 import { benchIngest } from "./ingest.ts";
+import { benchLookup } from "./lookup.ts";
 
 const only = process.argv[2];
 if (!only || only === "ingest") await benchIngest();
 if (!only || only === "hot-sku") await benchHotSku();
+if (!only || only === "lookup") await benchLookup();

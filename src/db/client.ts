@@ -17,6 +17,8 @@ export interface Database {
   /** The single writer connection; only the Writer uses it. */
   writeDb: Db;
   kind: "file" | "memory" | "remote";
+  /** The raw read client, for benchmarks' baselines. */
+  readClient: Client;
   close(): void;
 }
 
@@ -59,6 +61,7 @@ export async function openDatabase(
     db: drizzle(reader, { schema }),
     writeDb: drizzle(writer, { schema }),
     kind,
+    readClient: reader,
     close() {
       if (reader !== writer) reader.close();
       writer.close();
