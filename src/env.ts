@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDuration, parseSize } from "./shared/duration.ts";
+import type { Audience } from "./shared/notifier.ts";
 import { SOURCE_NAMES, type SourceName } from "./sources/types.ts";
 
 const duration = (fallback: string) =>
@@ -21,6 +22,81 @@ const optional = z
   .string()
   .optional()
   .transform((v) => (v === "" ? undefined : v));
+
+/** Where a notice for one audience goes; see NOTIFY_<AUDIENCE> below. */
+export type NotifyTarget =
+  | { kind: "wecom-app"; users: string[] }
+  | { kind: "wecom-robot"; key: string }
+  | { kind: "dingtalk-user"; userIds: string[] }
+  | { kind: "dingtalk-group"; openConversationId: string }
+  | { kind: "dingtalk-robot"; accessToken: string; secret: string }
+  | { kind: "email"; address: string }
+  | { kind: "sms"; phone: string }
+  | { kind: "webhook"; url: string };
+
+export const NOTIFY_AUDIENCES = [
+  "ops",
+  "purchasing",
+  "warehouse",
+  "cs_lead",
+  "finance",
+  "managers",
+] as const satisfies readonly Audience[];
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+/** One `kind:value` item of a NOTIFY_<AUDIENCE> list → a target, or a message saying what is wrong. */
+function parseNotifyTarget(item: string): NotifyTarget | string {
+  const i = item.indexOf(":");
+  const kind = i < 0 ? item : item.slice(0, i);
+  const value = i < 0 ? "" : item.slice(i + 1).trim();
+  if (!value) return `"${kind}" needs a value after the colon`;
+  switch (kind) {
+    case "wecom-app":
+      return { kind, users: value.split("|").filter(Boolean) };
+    case "wecom-robot":
+      return { kind, key: value };
+    case "dingtalk-user":
+      return { kind, userIds: value.split("|").filter(Boolean) };
+    case "dingtalk-group":
+      return { kind, openConversationId: value };
+    case "dingtalk-robot": {
+      // Tokens never contain "@"; the 加签 secret always starts with SEC.
+      const at = value.indexOf("@");
+      const secret = at < 0 ? "" : value.slice(at + 1);
+      if (at <= 0 || !secret.startsWith("SEC")) return "dingtalk-robot expects <access_token>@<SEC… secret>";
+      return { kind, accessToken: value.slice(0, at), secret };
+    }
+    case "email":
+      return z.email().safeParse(value).success
+        ? { kind, address: value }
+        : `"${value}" is not an email address`;
+    case "sms":
+      return /^\+?\d{5,20}$/.test(value) ? { kind, phone: value } : "sms expects a phone number";
+    case "webhook": {
+      const u = URL.canParse(value) ? new URL(value) : null;
+      // Plain http only for a receiver on this machine; anything else carries notices over the internet.
+      if (!u || !(u.protocol === "https:" || (u.protocol === "http:" && LOOPBACK.test(u.hostname)))) {
+        return "webhook expects an https:// URL";
+      }
+      return { kind, url: value };
+    }
+    default:
+      return `unknown target kind "${kind}" (expected wecom-app, wecom-robot, dingtalk-user, dingtalk-group, dingtalk-robot, email, sms or webhook)`;
+  }
+}
+
+/** "wecom-robot:KEY, email:a@b.cn" → targets. Commas separate items, so values cannot contain one. */
+const notifyTargets = optional.transform((v, ctx) => {
+  const targets: NotifyTarget[] = [];
+  for (const item of (v ?? "").split(",").map((s) => s.trim())) {
+    if (!item) continue;
+    const t = parseNotifyTarget(item);
+    if (typeof t === "string") ctx.addIssue({ code: "custom", message: t });
+    else targets.push(t);
+  }
+  return targets;
+});
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -69,6 +145,67 @@ const schema = z.object({
   DINGTALK_CLIENT_SECRET: optional,
   DINGTALK_API_BASE: url("https://api.dingtalk.com"),
   DINGTALK_OAPI_BASE: url("https://oapi.dingtalk.com"),
+  /** The robot's code for proactive messages; for an internal app's robot it is the AppKey. */
+  DINGTALK_ROBOT_CODE: optional,
+  /** Interactive card template (card.dingtalk.com) used for cards with decision buttons. */
+  DINGTALK_CARD_TEMPLATE_ID: optional,
+  /** Role for chat users nobody mapped yet; unset means they are asked to get added first. */
+  CHAT_DEFAULT_ROLE: optional.pipe(
+    z
+      .enum(["agent", "supervisor", "manager", "ops", "warehouse", "purchasing", "finance", "admin"])
+      .optional(),
+  ),
+  /** Notice targets per audience (bot/notifiers): comma-separated `kind:value` items. */
+  NOTIFY_OPS: notifyTargets,
+  NOTIFY_PURCHASING: notifyTargets,
+  NOTIFY_WAREHOUSE: notifyTargets,
+  NOTIFY_CS_LEAD: notifyTargets,
+  NOTIFY_FINANCE: notifyTargets,
+  NOTIFY_MANAGERS: notifyTargets,
+  /** smtp://user:pass@host:port (or smtps://) for email targets. */
+  SMTP_URL: optional.pipe(
+    z
+      .url()
+      .refine((v) => /^smtps?:\/\//.test(v), { message: "expected smtp://user:pass@host:port or smtps://…" })
+      .optional(),
+  ),
+  SMTP_FROM: optional,
+  /** HTTP SMS gateway: POST {to, text} with a bearer token. */
+  SMS_GATEWAY_URL: optional.pipe(z.url().optional()),
+  SMS_GATEWAY_TOKEN: optional,
+  /** Key for the X-Anchor-Signature HMAC on webhook targets. */
+  NOTIFY_WEBHOOK_SECRET: optional.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+});
+
+/** What each target kind needs besides its own value; checked once the fields themselves parse. */
+const NOTIFY_NEEDS: Partial<Record<NotifyTarget["kind"], (keyof z.infer<typeof schema>)[]>> = {
+  "wecom-app": ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET"],
+  "dingtalk-user": ["DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET", "DINGTALK_ROBOT_CODE"],
+  "dingtalk-group": ["DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET", "DINGTALK_ROBOT_CODE"],
+  email: ["SMTP_URL", "SMTP_FROM"],
+  sms: ["SMS_GATEWAY_URL", "SMS_GATEWAY_TOKEN"],
+  webhook: ["NOTIFY_WEBHOOK_SECRET"],
+};
+
+export function notifyVariable(audience: Audience): `NOTIFY_${Uppercase<Audience>}` {
+  return `NOTIFY_${audience.toUpperCase() as Uppercase<Audience>}`;
+}
+
+const checkedSchema = schema.superRefine((env, ctx) => {
+  for (const audience of NOTIFY_AUDIENCES) {
+    const variable = notifyVariable(audience);
+    const kinds = new Set(env[variable].map((t) => t.kind));
+    for (const kind of kinds) {
+      const missing = (NOTIFY_NEEDS[kind] ?? []).filter((k) => !env[k]);
+      if (missing.length) {
+        ctx.addIssue({
+          code: "custom",
+          path: [variable],
+          message: `${kind} targets need ${missing.join(", ")}`,
+        });
+      }
+    }
+  }
 });
 
 export type Env = z.infer<typeof schema>;
@@ -86,7 +223,7 @@ export class ConfigError extends Error {
 
 /** Parses the environment once; throws ConfigError naming every bad variable. */
 export function parseEnv(env: Record<string, string | undefined>): Config {
-  const result = schema.safeParse(env);
+  const result = checkedSchema.safeParse(env);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   }
