@@ -10,10 +10,11 @@ import type { ListingChange } from "./inventory/low-stock.ts";
 import { createReservationEngine, type ReservationEngine } from "./inventory/reservation-engine.ts";
 import type { StockSettings } from "./inventory/stock-math.ts";
 import { type ClosableLock, createLock } from "./lock/index.ts";
+import { RESOLUTIONS } from "./orders/resolve-attention.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import { createLogger, type Logger } from "./shared/logger.ts";
 import { createMetrics, type Metrics } from "./shared/metrics.ts";
-import { loggedNotifier, type Notifier } from "./shared/notifier.ts";
+import { loggedNotifier, type NoticeAction, type Notifier } from "./shared/notifier.ts";
 import { createTasks, type Tasks } from "./shared/tasks.ts";
 
 /** Everything a handler needs, built once at the entry and passed down; tests build their own. */
@@ -52,6 +53,15 @@ export interface DepsOverrides {
   notifier?: Notifier;
 }
 
+/** The decisions a flagged order offers on its notice card (the chat's attention.resolve action). */
+export function attentionActions(orderNo: string): NoticeAction[] {
+  return Object.entries(RESOLUTIONS).map(([key, text]) => ({
+    text,
+    style: key === "cancelled" ? "danger" : "primary",
+    action: { id: "attention.resolve", payload: `${orderNo}~${key}` },
+  }));
+}
+
 /** Tells purchasing and ops when a SKU is unlisted for low stock or listed again. */
 export function listingNotices(notifier: Notifier, changes: ListingChange[]): void {
   for (const c of changes) {
@@ -60,12 +70,12 @@ export function listingNotices(notifier: Notifier, changes: ListingChange[]): vo
         ? {
             to: "purchasing",
             title: `${c.sku} 已恢复上架`,
-            text: `${c.sku} restocked above the low-stock line; listed again, restock work order closed.`,
+            text: `${c.sku} 补货后已高于低库存线,重新上架,补货单已关闭。`,
           }
         : {
             to: "purchasing",
             title: `${c.sku} 库存不足已下架`,
-            text: `${c.sku} fell below the low-stock line and was unlisted; restock work order #${c.restockOrderId} opened.`,
+            text: `${c.sku} 可售库存低于安全线的低库存比例,已自动下架;已创建补货单 #${c.restockOrderId}。`,
             severity: "P2",
           },
     );
@@ -119,16 +129,20 @@ export async function createDeps(
             void notifier.send({
               to: "ops",
               severity: "P1",
+              subject: r.orderNo,
               title: `订单 ${r.orderNo} 已付款但库存已释放`,
-              text: `Order ${r.orderNo} was paid after its reservation expired and the stock is gone: refund or restock.`,
+              text: `订单 ${r.orderNo} 在预占过期后才付款,库存已被占用:请退款或补货后发货。`,
+              actions: attentionActions(r.orderNo),
             });
           }
           if (r.oversold) {
             void notifier.send({
               to: "ops",
               severity: "P1",
+              subject: r.orderNo,
               title: `订单 ${r.orderNo} 超卖`,
-              text: `Order ${r.orderNo} arrived with ${r.oversold.requested} × ${r.oversold.sku} but only ${r.oversold.available} were available.`,
+              text: `订单 ${r.orderNo} 下单 ${r.oversold.sku} × ${r.oversold.requested},但可售只有 ${r.oversold.available}:请退款、补货或与买家协商。`,
+              actions: attentionActions(r.orderNo),
             });
           }
         }

@@ -1,5 +1,6 @@
 import { serve } from "@hono/node-server";
 import { Cron } from "croner";
+import { chatNotifier, platformApis, startChat } from "../bot/index.ts";
 import { jobs } from "../jobs/index.ts";
 import { runJob } from "../jobs/runner.ts";
 import { createApp } from "./app.ts";
@@ -7,6 +8,7 @@ import { createDeps } from "./deps.ts";
 import { ConfigError, parseEnv } from "./env.ts";
 import { processDue } from "./inbox/process-due.ts";
 import { resolveApiToken } from "./shared/api-token.ts";
+import { createLogger } from "./shared/logger.ts";
 
 /** Node entry: parse env, build deps, serve, sweep the inbox; the only place that reads process.env. */
 async function main() {
@@ -26,8 +28,14 @@ async function main() {
       `anchorbot: generated an API token (stored in ${token.path}, shown only this once):\n  ${token.token}\n`,
     );
   }
-  const deps = await createDeps(config, token.token);
+  const logger = createLogger(config.LOG_LEVEL);
+  const apis = platformApis(config, logger);
+  const notices = chatNotifier(config, logger, apis);
+  const deps = await createDeps(config, token.token, { logger, notifier: notices.notifier });
   const app = createApp(deps);
+  // Chat: /wecom/callback, the DingTalk Stream connection, and cards on notices.
+  const chat = startChat({ deps, app, apis });
+  notices.bindBot(chat.bot);
 
   // Pushes stored but not processed before a stop, and failed ones whose retry is due.
   const sweep = async (includeFresh = false) => {
@@ -72,6 +80,10 @@ async function main() {
     clearInterval(timer);
     for (const c of crons) c.stop();
     server.close();
+    await chat.stop();
+    // Give queued notices a moment to go out; a dead target must not hold the shutdown.
+    await Promise.race([notices.notifier.flush(), new Promise((r) => setTimeout(r, 5_000))]);
+    await notices.notifier.close();
     await deps.close();
     process.exit(0);
   };

@@ -32,6 +32,7 @@ describe("wms outbound JSON (SPEC §2.1)", () => {
         logistics_no: "78498765432109",
         outbound_time: 1795854707,
         status: null,
+        packing_media: "",
       },
       shipment: { waybillNo: "78498765432109", carrier: "ZTO" },
     });
@@ -43,8 +44,23 @@ describe("wms outbound JSON (SPEC §2.1)", () => {
       wms,
       ownPush(outbound({ packaged_time: 0, logistics_no: "", outbound_time: 0, carrier: "" })),
     );
-    expect(e.fields).toEqual({ packaged_time: 0, logistics_no: "", outbound_time: 0, status: null });
+    expect(e.fields).toEqual({
+      packaged_time: 0,
+      logistics_no: "",
+      outbound_time: 0,
+      status: null,
+      packing_media: "",
+    });
     expect(e.shipment).toBeUndefined();
+  });
+
+  it("keeps the packing video link when it is an http(s) URL, and nothing else", () => {
+    const url = "https://media.example.com/pack/M20260118001.mp4";
+    expect(parseOne(wms, ownPush(outbound({ packing_media_url: url }))).fields.packing_media).toBe(url);
+    expect(parseOne(wms, ownPush(outbound({ packing_video_url: url }))).fields.packing_media).toBe(url);
+    for (const bad of ["javascript:alert(1)", "ftp://x/y", "https://a b", ""]) {
+      expect(parseOne(wms, ownPush(outbound({ packing_media_url: bad }))).fields.packing_media).toBe("");
+    }
   });
 
   it("accepts event_time as unix seconds, milliseconds or China local text", () => {
@@ -86,6 +102,7 @@ describe("wms Qimen deliveryorder.confirm", () => {
       logistics_no: "78498765432109",
       outbound_time: 1_795_854_707,
       status: "DELIVERED",
+      packing_media: "",
     },
     shipment: { waybillNo: "78498765432109", carrier: "中通快递" },
   };
