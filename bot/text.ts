@@ -62,17 +62,23 @@ export function splitByBytes(text: string, maxBytes: number): string[] {
   return chunks;
 }
 
-/** Milliseconds → "11-28 10:00" in the display time zone. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** Milliseconds → "11-28 10:00" in the display time zone (formatters are cached: building one costs ~0.1 ms). */
 export function shortTime(ms: number | null | undefined, timeZone: string): string {
   if (ms == null) return "—";
-  const f = new Intl.DateTimeFormat("zh-CN", {
-    timeZone,
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hour12: false,
-  });
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("zh-CN", {
+      timeZone,
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hour12: false,
+    });
+    formats.set(timeZone, f);
+  }
   return f.format(new Date(ms)).replace(/\//g, "-");
 }
 

@@ -8,7 +8,7 @@ import { findOrderNos, lookupOrder } from "../src/orders/index.ts";
 /** The logistics of one order in words: every waybill, its latest node, pickup, delivery and ETA. */
 export async function trackReply(ctx: CommandContext, orderNo: string): Promise<Reply> {
   const tz = ctx.deps.config.TZ_DISPLAY;
-  const o = await lookupOrder({ db: ctx.deps.db, orderNo });
+  const { order: o } = await lookupOrder({ db: ctx.deps.db, hot: ctx.deps.database.hot, query: orderNo });
   if (o.shipments.length === 0)
     return text(`订单 ${o.orderNo}(${anchorLabel(o.anchor)})还没有运单。仓库发货后会自动更新。`);
   const out = [`订单 ${o.orderNo} 物流(${anchorLabel(o.anchor)}):`];

@@ -30,12 +30,27 @@ const graphemes = new Intl.Segmenter("zh", { granularity: "grapheme" });
  */
 export function clip(s: string, max: number): string {
   if (s.length <= max) return s;
-  let out = "";
-  for (const { segment } of graphemes.segment(s)) {
-    if (out.length + segment.length > max - 1) break;
-    out += segment;
+  return `${s.slice(0, graphemeCut(s, max - 1))}…`;
+}
+
+/**
+ * The largest grapheme boundary at or before `limit`. Only a small window before the limit is
+ * segmented: Intl.Segmenter allocates heavily per character, and a card is rendered for every
+ * look-up. A cluster longer than the window (rare: stacked combining marks) falls back to the
+ * whole prefix.
+ */
+function graphemeCut(s: string, limit: number): number {
+  for (const window of [48, limit]) {
+    const start = Math.max(0, limit - window);
+    let cut = -1;
+    for (const { index, segment } of graphemes.segment(s.slice(start, limit + 16))) {
+      const end = start + index + segment.length;
+      if (end > limit) break;
+      if (index > 0 || start === 0) cut = end;
+    }
+    if (cut >= 0) return cut;
   }
-  return `${out}…`;
+  return 0;
 }
 
 /** http(s) links only: WeCom card links do not take tel: or other schemes. */

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { type HotReader, openHotReader } from "./hot-reader.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -19,6 +20,8 @@ export interface Database {
   kind: "file" | "memory" | "remote";
   /** The raw read client, for benchmarks' baselines. */
   readClient: Client;
+  /** Prepared-statement reads for hot paths; embedded files only (null for :memory: and remote). */
+  hot: HotReader | null;
   close(): void;
 }
 
@@ -57,12 +60,15 @@ export async function openDatabase(
     await writer.execute(`PRAGMA busy_timeout=${shared ? 2000 : 5}`);
   }
   const reader: Client = kind === "file" ? createClient({ url, concurrency: 4 }) : writer;
+  const hot = kind === "file" ? openHotReader(url.slice("file:".length).split("?")[0] as string) : null;
   return {
     db: drizzle(reader, { schema }),
     writeDb: drizzle(writer, { schema }),
     kind,
     readClient: reader,
+    hot,
     close() {
+      hot?.close();
       if (reader !== writer) reader.close();
       writer.close();
     },
