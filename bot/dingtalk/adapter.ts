@@ -55,15 +55,26 @@ export function startDingtalk(opts: StartDingtalkOptions): DingtalkAdapter {
     fetch: opts.fetch,
   });
 
-  /** accept → handle → deliver, after the ack; a failure is logged, never thrown at the stream. */
-  function later(name: string, inbound: Inbound, after: (outcome: Outcome) => Promise<void>) {
+  /**
+   * Stores the inbound, then acks: a message DingTalk was told we have is always in chat_inbox.
+   * Storing is one group-committed insert (milliseconds), far inside DingTalk's redelivery window;
+   * if it fails the frame stays un-acked and comes again. Handling and replies run afterwards.
+   */
+  async function receive(
+    name: string,
+    inbound: Inbound,
+    ack: (response: unknown) => void,
+    response: unknown,
+    after: (outcome: Outcome) => Promise<void>,
+  ) {
+    const id = await bot.accept(inbound);
+    ack(response);
+    if (id === null) {
+      log.info({ dedupeKey: inbound.dedupeKey }, "dingtalk duplicate delivery ignored");
+      return;
+    }
     deps.tasks.defer(name, async () => {
       try {
-        const id = await bot.accept(inbound);
-        if (id === null) {
-          log.info({ dedupeKey: inbound.dedupeKey }, "dingtalk duplicate delivery ignored");
-          return;
-        }
         await after(await bot.handle(id, inbound));
       } catch (err) {
         log.error({ err: errorText(err), dedupeKey: inbound.dedupeKey }, "dingtalk inbound failed");
@@ -71,26 +82,28 @@ export function startDingtalk(opts: StartDingtalkOptions): DingtalkAdapter {
     });
   }
 
-  stream.on(TOPIC_ROBOT, (frame, ack) => {
-    // {"response": null} is what the gateway expects for robot messages (B6.3).
-    ack(null);
+  stream.on(TOPIC_ROBOT, async (frame, ack) => {
     const parsed = parseRobotMessage(frame.data, deps.clock.now());
     if (!parsed) {
+      ack(null);
       log.warn({ messageId: frame.headers.messageId }, "dingtalk robot message unreadable; dropped");
       return;
     }
-    later("dingtalk.message", parsed.inbound, (outcome) => delivery.replies(parsed.target, outcome.replies));
+    // {"response": null} is what the gateway expects for robot messages (B6.3).
+    await receive("dingtalk.message", parsed.inbound, ack, null, (outcome) =>
+      delivery.replies(parsed.target, outcome.replies),
+    );
   });
 
-  stream.on(TOPIC_CARD, (frame, ack) => {
-    // An empty CardResponse: the card is updated with PUT once the decision is taken.
-    ack({});
+  stream.on(TOPIC_CARD, async (frame, ack) => {
     const parsed = parseCardCallback(frame.data, frame.headers.messageId, deps.clock.now());
     if (!parsed) {
+      ack({});
       log.warn({ messageId: frame.headers.messageId }, "dingtalk card callback without params.key; dropped");
       return;
     }
-    later("dingtalk.card", parsed.inbound, async (outcome) => {
+    // An empty CardResponse: the card is updated with PUT once the decision is taken.
+    await receive("dingtalk.card", parsed.inbound, ack, {}, async (outcome) => {
       if (outcome.cardUpdate) await updateCard(parsed.outTrackId, outcome);
       await delivery.replies(parsed.target, outcome.replies);
     });

@@ -15,7 +15,15 @@ import { internals, StreamClient, withTimeout } from "./stream-client.ts";
  * in on, and a late `close` of a retired socket cannot flip the state of the live one.
  */
 
-export type CallbackHandler = (frame: DWClientDownStream, ack: (response: unknown) => void) => void;
+/**
+ * A CALLBACK topic's handler. It may be async: the frame is acked when it calls `ack`, or when it
+ * settles without having acked. A handler that rejects leaves the frame un-acked, so DingTalk
+ * delivers it again (used when the message could not even be stored).
+ */
+export type CallbackHandler = (
+  frame: DWClientDownStream,
+  ack: (response: unknown) => void,
+) => void | Promise<void>;
 
 export interface StreamOptions {
   /** https://api.dingtalk.com (the ticket endpoint lives there), or a local fake. */
@@ -203,13 +211,18 @@ export function createDingtalkStream(opts: StreamOptions): DingtalkStream {
         log.warn({ conn: conn.id, messageId, err: errorText(err) }, "dingtalk stream: ack failed");
       }
     };
+    const failed = (err: unknown) =>
+      log.error(
+        { conn: conn.id, messageId, err: errorText(err) },
+        "dingtalk stream: handler failed; not acked",
+      );
     try {
-      handlers.get(frame.headers?.topic)?.(frame, ack);
-    } catch (err) {
-      log.error({ conn: conn.id, messageId, err: errorText(err) }, "dingtalk stream: handler threw");
-    } finally {
+      const done = handlers.get(frame.headers?.topic)?.(frame, ack);
       // CALLBACK frames are never acked by the SDK; an un-acked one comes back in ~60 s (C1).
-      ack(null);
+      if (done) done.then(() => ack(null), failed);
+      else ack(null);
+    } catch (err) {
+      failed(err);
     }
   }
 

@@ -1,3 +1,4 @@
+import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Card, encodeActionKey } from "../../bot/card.ts";
 import { type DingtalkAdapter, startDingtalk } from "../../bot/dingtalk/adapter.ts";
@@ -6,6 +7,7 @@ import type { StreamOptions } from "../../bot/dingtalk/stream.ts";
 import { type Bot, createBot } from "../../bot/router.ts";
 import { card, text } from "../../bot/types.ts";
 import { setChatUser } from "../../src/chat/users.ts";
+import { chatInbox } from "../../src/db/schema/index.ts";
 import { manualClock } from "../../src/shared/clock.ts";
 import { createLogger } from "../../src/shared/logger.ts";
 import { type FakeDingtalk, pause, startFakeDingtalk, waitFor } from "../fakes/dingtalk.ts";
@@ -171,6 +173,24 @@ describe("DingTalk robot messages over Stream", () => {
     await waitFor(() => fake.calls("/robot/sendBySession").length >= 1, "the reply");
     await pause(50);
     await settle(deps);
+    expect(fake.calls("/robot/sendBySession")).toHaveLength(1);
+  });
+
+  it("acks only once the message is stored: one that cannot be stored stays un-acked for redelivery", async () => {
+    const { fake, deps } = await setup();
+    fake.push(fake.robotMessage({ msgId: "m-stored", content: "查单 1" }, "cb-stored"));
+    await waitFor(() => fake.acks("cb-stored").length === 1, "the first ack");
+    const [row] = await deps.db.select().from(chatInbox).where(eq(chatInbox.dedupeKey, "m-stored"));
+    expect(row?.platform).toBe("dingtalk");
+
+    // A real storage fault: the inbox table is gone.
+    await deps.writer.run((tx) => tx.run(sql`drop table chat_inbox`));
+    fake.push(fake.robotMessage({ msgId: "m-lost", content: "查单 2" }, "cb-lost"));
+    fake.push(fake.robotMessage({ msgId: "m-after", content: "查单 3" }, "cb-after"));
+    await pause(300);
+    await settle(deps);
+    expect(fake.acks("cb-lost")).toHaveLength(0);
+    expect(fake.acks("cb-after")).toHaveLength(0);
     expect(fake.calls("/robot/sendBySession")).toHaveLength(1);
   });
 
