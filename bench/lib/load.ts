@@ -13,16 +13,31 @@ export interface Server {
 
 /** Starts bench/lib/serve.ts in its own process (so the load generator has its own core). */
 export function startServer(args: string[]): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "bench/lib/serve.ts"), ...args], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
+      "--import",
+      "tsx",
+      join(root, "bench/lib/serve.ts"),
+      ...args,
+    ],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d) => {
       out += d;
       const m = /PORT (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), child, stop: () => child.kill("SIGKILL") });
+      if (m)
+        resolve({
+          port: Number(m[1]),
+          child,
+          stop: () => child.kill(process.env.BENCH_PROF ? "SIGINT" : "SIGKILL"),
+        });
     });
     child.on("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
   });

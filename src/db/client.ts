@@ -4,6 +4,7 @@ import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { type HotReader, openHotReader } from "./hot-reader.ts";
 import * as schema from "./schema/index.ts";
+import { installStatementCache } from "./statement-cache.ts";
 
 export type Schema = typeof schema;
 export type Db = LibSQLDatabase<Schema>;
@@ -42,6 +43,7 @@ export async function openDatabase(
   /** Several processes share this file: let SQLite itself wait for the write lock. */
   shared = false,
 ): Promise<Database> {
+  installStatementCache();
   const kind = kindOf(url);
   if (kind === "file") {
     const path = url.slice("file:".length).split("?")[0]!;
