@@ -1,3 +1,4 @@
+import { audit } from "../src/chat/audit.ts";
 import { describeRoles, type Platform, type Role, roleAllows } from "../src/chat/roles.ts";
 import type { Tx } from "../src/db/client.ts";
 import type { Deps } from "../src/deps.ts";
@@ -62,5 +63,24 @@ export function requireRole(user: ChatUser, allowed: readonly Role[], what: stri
   if (roleAllows(user.role, allowed)) return;
   throw new AppError("forbidden", `「${what}」需要角色 ${describeRoles(allowed)},你的角色是 ${user.role}。`, {
     needs: allowed,
+  });
+}
+
+/** Audits what the chat user in `ctx` just did, in the transaction that did it. */
+export function auditChat(
+  tx: Tx,
+  ctx: CommandContext,
+  action: string,
+  subject: string,
+  detail?: Record<string, unknown>,
+): Promise<void> {
+  return audit(tx, {
+    at: ctx.now,
+    platform: ctx.user.platform,
+    userId: ctx.user.id,
+    role: ctx.user.role,
+    action,
+    subject,
+    detail,
   });
 }

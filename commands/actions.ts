@@ -1,5 +1,8 @@
 import { attentionLabel } from "../bot/cards/order-card.ts";
-import type { ActionDef } from "../bot/command.ts";
+import { type ActionDef, auditChat } from "../bot/command.ts";
+import { yuan } from "../bot/text.ts";
+import { text } from "../bot/types.ts";
+import { approveRefund, claimCase, rejectCase } from "../src/aftersales/index.ts";
 import { SUPERVISORS } from "../src/chat/roles.ts";
 import { AppError } from "../src/errors.ts";
 import { isResolution, RESOLUTIONS, resolveAttention } from "../src/orders/index.ts";
@@ -8,6 +11,44 @@ import { whyReply } from "./why.ts";
 
 /** Order-card buttons: two views anyone may click, and the supervisors' decision on a flagged order. */
 export const actions: ActionDef[] = [
+  {
+    id: "aftersale.claim",
+    roles: SUPERVISORS,
+    async view(ctx, payload) {
+      const caseId = Number(payload);
+      await ctx.deps.writer.run(async (tx) => {
+        await claimCase(tx, { caseId, by: ctx.user.name ?? ctx.user.id, now: ctx.now });
+        await auditChat(tx, ctx, "aftersale.claim", `aftersale:${caseId}`);
+      });
+      return [text(`已认领售后 #${caseId},SLA 重新计时。同意或驳回仍可在卡片上操作。`)];
+    },
+  },
+  {
+    id: "aftersale.approve",
+    roles: SUPERVISORS,
+    async decide(tx, ctx, payload) {
+      const r = await approveRefund(tx, {
+        caseId: Number(payload),
+        by: ctx.user.name ?? ctx.user.id,
+        now: ctx.now,
+        policy: ctx.deps.aftersale.policy,
+      });
+      return `售后 #${r.caseId} 退款 ${yuan(r.quote.total)} 已批准`;
+    },
+  },
+  {
+    id: "aftersale.reject",
+    roles: SUPERVISORS,
+    async decide(tx, ctx, payload) {
+      const r = await rejectCase(tx, {
+        caseId: Number(payload),
+        by: ctx.user.id,
+        reason: "主管在卡片上驳回",
+        now: ctx.now,
+      });
+      return `售后 #${r.caseId} 已驳回${r.lifted.length ? `,客户已解冻` : ""}`;
+    },
+  },
   { id: "order.why", view: async (ctx, orderNo) => [await whyReply(ctx, orderNo)] },
   { id: "order.track", view: async (ctx, orderNo) => [await trackReply(ctx, orderNo)] },
   {

@@ -1,17 +1,35 @@
 import type { ActionDef, CommandDef } from "../bot/command.ts";
 import type { Bot } from "../bot/router.ts";
 import { actions } from "./actions.ts";
+import { aftersale } from "./aftersale.ts";
 import { approve } from "./approve.ts";
+import { freeze, unfreeze } from "./freeze.ts";
 import { help } from "./help.ts";
 import { order } from "./order.ts";
+import { refundQuote } from "./refund-quote.ts";
 import { reply } from "./reply.ts";
+import { scan } from "./scan.ts";
 import { stock } from "./stock.ts";
 import { track } from "./track.ts";
 import { users } from "./users.ts";
 import { why } from "./why.ts";
 
 /** Every chat command, in the order help lists them. Later issues add theirs here. */
-export const commands: CommandDef[] = [order, track, why, stock, reply, approve, users, help];
+export const commands: CommandDef[] = [
+  order,
+  track,
+  why,
+  stock,
+  aftersale,
+  refundQuote,
+  scan,
+  freeze,
+  unfreeze,
+  reply,
+  approve,
+  users,
+  help,
+];
 
 export const cardActions: ActionDef[] = actions;
 

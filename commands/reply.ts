@@ -1,6 +1,5 @@
-import { type CommandDef, requireRole } from "../bot/command.ts";
+import { auditChat, type CommandDef, requireRole } from "../bot/command.ts";
 import { text } from "../bot/types.ts";
-import { audit } from "../src/chat/audit.ts";
 import { listKb, searchKb, upsertKb } from "../src/chat/kb.ts";
 import { SUPERVISORS } from "../src/chat/roles.ts";
 import { AppError } from "../src/errors.ts";
@@ -21,14 +20,10 @@ export const reply: CommandDef = {
         throw new AppError("bad_request", "请写关键词和回复,例如:话术 添加 催发货 亲,已为您加急催促仓库~");
       const saved = await ctx.deps.writer.run(async (tx) => {
         const r = await upsertKb(tx, { keyword, reply: body, by: ctx.user.id, now: ctx.now });
-        await audit(tx, {
-          at: ctx.now,
-          platform: ctx.user.platform,
-          userId: ctx.user.id,
-          role: ctx.user.role,
-          action: "kb.upsert",
-          subject: `kb:${keyword}`,
-          detail: { keyword, reply: body, previous: r.previous },
+        await auditChat(tx, ctx, "kb.upsert", `kb:${keyword}`, {
+          keyword,
+          reply: body,
+          previous: r.previous,
         });
         return r;
       });

@@ -1,6 +1,5 @@
-import type { CommandDef } from "../bot/command.ts";
+import { auditChat, type CommandDef } from "../bot/command.ts";
 import { text } from "../bot/types.ts";
-import { audit } from "../src/chat/audit.ts";
 import { ROLE_LABELS } from "../src/chat/roles.ts";
 import { listChatUsers, removeChatUser, setChatUser } from "../src/chat/users.ts";
 import { AppError } from "../src/errors.ts";
@@ -33,15 +32,7 @@ export const users: CommandDef = {
           by: ctx.user.id,
           now: ctx.now,
         });
-        await audit(tx, {
-          at: ctx.now,
-          platform: ctx.user.platform,
-          userId: ctx.user.id,
-          role: ctx.user.role,
-          action: "user.set",
-          subject: `user:${platform}:${userId}`,
-          detail: { role },
-        });
+        await auditChat(tx, ctx, "user.set", `user:${platform}:${userId}`, { role });
         return u;
       });
       return text(`已设置 ${saved.platform} ${saved.userId} 为 ${ROLE_LABELS[saved.role]}(${saved.role})。`);
@@ -50,15 +41,7 @@ export const users: CommandDef = {
       if (!platform || !userId) throw new AppError("bad_request", "需要平台和用户ID");
       const gone = await ctx.deps.writer.run(async (tx) => {
         const removed = await removeChatUser(tx, platform, userId);
-        if (removed)
-          await audit(tx, {
-            at: ctx.now,
-            platform: ctx.user.platform,
-            userId: ctx.user.id,
-            role: ctx.user.role,
-            action: "user.remove",
-            subject: `user:${platform}:${userId}`,
-          });
+        if (removed) await auditChat(tx, ctx, "user.remove", `user:${platform}:${userId}`);
         return removed;
       });
       if (!gone) throw new AppError("not_found", `用户 ${platform} ${userId}`);

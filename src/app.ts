@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { Deps } from "./deps.ts";
 import { AppError } from "./errors.ts";
+import { aftersaleRoutes, scanRoutes } from "./http/aftersales.ts";
 import { type AppEnv, bearerAuth, observe } from "./http/middleware.ts";
 import { errorResponse } from "./http/on-error.ts";
 import { orderRoutes } from "./http/orders.ts";
@@ -22,5 +23,7 @@ export function createApp(deps: Deps) {
   app.use("/api/v1/*", bearerAuth(deps.apiToken));
   app.route("/api/v1/orders", orderRoutes(deps));
   app.route("/api/v1/skus", skuRoutes(deps));
+  app.route("/api/v1/aftersales", aftersaleRoutes(deps));
+  app.route("/api/v1/scan", scanRoutes(deps));
   return app;
 }

@@ -1,3 +1,5 @@
+import { createHmac } from "node:crypto";
+import type { SplitPolicy } from "./aftersales/split-types.ts";
 import { loadRules, type RuleSet } from "./anchors/rules.ts";
 import { type Database, type Db, openDatabase } from "./db/client.ts";
 import { runMigrations } from "./db/migrate.ts";
@@ -10,7 +12,7 @@ import type { ListingChange } from "./inventory/low-stock.ts";
 import { createReservationEngine, type ReservationEngine } from "./inventory/reservation-engine.ts";
 import type { StockSettings } from "./inventory/stock-math.ts";
 import { type ClosableLock, createLock } from "./lock/index.ts";
-import { RESOLUTIONS } from "./orders/resolve-attention.ts";
+import { RESOLUTIONS, resolutionsFor } from "./orders/resolve-attention.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import { createLogger, type Logger } from "./shared/logger.ts";
 import { createMetrics, type Metrics } from "./shared/metrics.ts";
@@ -43,6 +45,8 @@ export interface Deps {
   reservations: ReservationEngine;
   notifier: Notifier;
   apiToken: string;
+  /** After-sales: how refunds are split and the key that signs order QR codes. */
+  aftersale: { policy: SplitPolicy; slaMs: number; qrSecret: string };
   close(): Promise<void>;
 }
 
@@ -54,9 +58,9 @@ export interface DepsOverrides {
 }
 
 /** The decisions a flagged order offers on its notice card (the chat's attention.resolve action). */
-export function attentionActions(orderNo: string): NoticeAction[] {
-  return Object.entries(RESOLUTIONS).map(([key, text]) => ({
-    text,
+export function attentionActions(orderNo: string, attention: string): NoticeAction[] {
+  return resolutionsFor(attention).map((key) => ({
+    text: RESOLUTIONS[key],
     style: key === "cancelled" ? "danger" : "primary",
     action: { id: "attention.resolve", payload: `${orderNo}~${key}` },
   }));
@@ -132,7 +136,7 @@ export async function createDeps(
               subject: r.orderNo,
               title: `订单 ${r.orderNo} 已付款但库存已释放`,
               text: `订单 ${r.orderNo} 在预占过期后才付款,库存已被占用:请退款或补货后发货。`,
-              actions: attentionActions(r.orderNo),
+              actions: attentionActions(r.orderNo, "manual_handling"),
             });
           }
           if (r.oversold) {
@@ -142,7 +146,26 @@ export async function createDeps(
               subject: r.orderNo,
               title: `订单 ${r.orderNo} 超卖`,
               text: `订单 ${r.orderNo} 下单 ${r.oversold.sku} × ${r.oversold.requested},但可售只有 ${r.oversold.available}:请退款、补货或与买家协商。`,
-              actions: attentionActions(r.orderNo),
+              actions: attentionActions(r.orderNo, "oversold_at_intake"),
+            });
+          }
+          if (r.held) {
+            void notifier.send({
+              to: "cs_lead",
+              severity: "P2",
+              subject: r.orderNo,
+              title: `订单 ${r.orderNo} 已暂停:客户被冻结`,
+              text: `客户 ${r.held.key} 已冻结(${r.held.reason}),新订单 ${r.orderNo} 需审核后放行或取消。`,
+              actions: attentionActions(r.orderNo, "held_frozen_buyer"),
+            });
+          }
+          if (r.caseOpened) {
+            void notifier.send({
+              to: "cs_lead",
+              severity: "P3",
+              subject: r.orderNo,
+              title: `订单 ${r.orderNo} 渠道发起退款,已建售后 #${r.caseOpened.caseId}`,
+              text: `渠道退款已同步为售后 #${r.caseOpened.caseId}。发送「售后 ${r.caseOpened.caseId}」查看,72 小时内未处理将升级。`,
             });
           }
         }
@@ -178,6 +201,14 @@ export async function createDeps(
     notifier,
     lock,
     apiToken,
+    aftersale: {
+      policy: {
+        shipping: config.AFTERSALE_SHIPPING_POLICY,
+        pointsAsPoints: config.AFTERSALE_POINTS_AS_POINTS,
+      },
+      slaMs: config.AFTERSALE_SLA,
+      qrSecret: config.QR_SECRET ?? createHmac("sha256", apiToken).update("anchorbot order QR").digest("hex"),
+    },
     async close() {
       processor.stop();
       await tasks.drain();

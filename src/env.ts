@@ -117,6 +117,15 @@ const schema = z.object({
   LOW_STOCK_RATIO: ratio(0.3),
   PAYMENT_TIMEOUT: duration("15m"),
   AFTERSALE_SLA: duration("72h"),
+  /** When buyer-paid shipping is refunded: with the refund that completes the order, spread over lines, or never. */
+  AFTERSALE_SHIPPING_POLICY: z.enum(["on_full_refund", "proportional", "never"]).default("on_full_refund"),
+  /** Points a refunded line used come back as points (true) or are forfeited (false); never as cash. */
+  AFTERSALE_POINTS_AS_POINTS: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
+  /** Signs the order QR codes on packing slips; derived from the API token when unset. */
+  QR_SECRET: optional.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   WEBHOOK_MAX_SKEW: z.coerce.number().int().min(0).default(300),
   BODY_LIMIT: z
     .string()

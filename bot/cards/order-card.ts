@@ -1,7 +1,9 @@
+import { KINDS } from "../../src/aftersales/open-case.ts";
+import { STATUS_LABELS } from "../../src/aftersales/status.ts";
 import { ANCHOR_LABELS, type Anchor } from "../../src/anchors/anchor.ts";
 import { type Role, SEES_CONTACT, SUPERVISORS } from "../../src/chat/roles.ts";
 import type { OrderSummary } from "../../src/orders/index.ts";
-import { RESOLUTIONS } from "../../src/orders/index.ts";
+import { RESOLUTIONS, resolutionsFor } from "../../src/orders/index.ts";
 import { type Card, type CardButton, type CardField, newCardId } from "../card.ts";
 import { maskAddress, maskPhone, shortTime, yuan } from "../text.ts";
 
@@ -14,6 +16,7 @@ export const anchorLabel = (a: string | null | undefined) => (a ? (ANCHOR_LABELS
 const ATTENTION_LABELS: Record<string, string> = {
   manual_handling: "已付款但库存已释放,需人工处理",
   oversold_at_intake: "下单时库存不足(超卖),需人工处理",
+  held_frozen_buyer: "客户已被冻结,新订单待审核放行",
 };
 
 export function attentionLabel(a: string): string {
@@ -81,6 +84,10 @@ export function orderCard({ order: o, role, tz, now, suggestedReply }: OrderCard
   }
   for (const a of o.alerts.filter((x) => x.status === "open"))
     lines.push(`⚠ 告警 ${a.severity} ${a.message}`);
+  for (const c of o.aftersales)
+    lines.push(
+      `售后 #${c.id} ${KINDS[c.kind as keyof typeof KINDS] ?? c.kind} ${STATUS_LABELS[c.status as keyof typeof STATUS_LABELS] ?? c.status}`,
+    );
   if (suggestedReply) lines.push(`建议回复:${suggestedReply}`);
 
   const buttons: CardButton[] = [
@@ -90,7 +97,8 @@ export function orderCard({ order: o, role, tz, now, suggestedReply }: OrderCard
   if (phone) buttons.push({ text: "拨打买家", url: `tel:${phone}` });
   if (o.packingMedia) buttons.push({ text: "打包视频", url: o.packingMedia });
   if (o.attention && SUPERVISORS.length) {
-    for (const [key, label] of Object.entries(RESOLUTIONS).slice(0, 6 - buttons.length)) {
+    for (const key of resolutionsFor(o.attention).slice(0, 6 - buttons.length)) {
+      const label = RESOLUTIONS[key];
       buttons.push({
         text: label.slice(0, 10),
         style: key === "cancelled" ? "danger" : "primary",

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
+import { qrPng, qrSvg, signOrderRef } from "../aftersales/qr.ts";
 import { orders, reservations } from "../db/schema/index.ts";
 import type { Deps } from "../deps.ts";
 import { listingNotices } from "../deps.ts";
@@ -24,6 +25,25 @@ export function orderRoutes(deps: Deps) {
   app.get("/:orderNo", async (c) =>
     c.json(await getOrder({ db: deps.db, rules: deps.rules, orderNo: c.req.param("orderNo") })),
   );
+
+  /** The order's signed QR reference for the packing slip: JSON, or ?format=svg|png to print. */
+  app.get("/:orderNo/qr", async (c) => {
+    const orderNo = c.req.param("orderNo");
+    const [o] = await deps.db.select({ no: orders.orderNo }).from(orders).where(eq(orders.orderNo, orderNo));
+    if (!o) throw new AppError("not_found", `order ${orderNo} not found`);
+    const code = signOrderRef(deps.aftersale.qrSecret, orderNo);
+    const format = c.req.query("format") ?? "json";
+    if (format === "svg") return c.body(await qrSvg(code), 200, { "content-type": "image/svg+xml" });
+    if (format === "png")
+      return c.body(new Uint8Array(await qrPng(code)), 200, { "content-type": "image/png" });
+    if (format !== "json")
+      throw new AppError("bad_request", `format must be json, svg or png, got "${format}"`);
+    return c.json({
+      order_no: orderNo,
+      code,
+      svg: `/api/v1/orders/${encodeURIComponent(orderNo)}/qr?format=svg`,
+    });
+  });
 
   /** Creates an order and reserves every line in one step: all or nothing. */
   app.post("/", async (c) => {

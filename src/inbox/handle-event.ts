@@ -1,4 +1,6 @@
 import { eq } from "drizzle-orm";
+import { syncChannelCase, trackReturn } from "../aftersales/channel-cases.ts";
+import { holdIfFrozen } from "../aftersales/freeze.ts";
 import { raiseAlert } from "../alerts/raise-alert.ts";
 import type { RuleSet } from "../anchors/rules.ts";
 import type { Tx } from "../db/client.ts";
@@ -23,6 +25,12 @@ export interface Handled extends ApplyResult {
   /** Set when an order from a webhook could not reserve its stock at intake. */
   oversold?: { sku: string; requested: number; available: number };
   listing: ListingChange[];
+  /** A new order from a frozen customer, held for review. */
+  held?: { key: string; reason: string };
+  /** A case a channel's refund status opened. */
+  caseOpened?: { caseId: number };
+  /** A carrier push that followed a return shipment rather than an order's. */
+  returnTracked?: { caseId: number; state: string };
 }
 
 const PAYMENT_SOURCES = new Set(["payment", "wechatpay"]);
@@ -67,8 +75,30 @@ export async function handleEvent(ctx: HandleContext, event: CanonicalEvent): Pr
     return { ...applied, payment, listing: payment.listing };
   }
 
+  const ret = await trackReturn(tx, event, now);
+  if (ret) {
+    const [o] = await tx
+      .select({ a: orders.statusAnchor })
+      .from(orders)
+      .where(eq(orders.orderNo, ret.orderNo));
+    const anchor = o?.a ?? "";
+    return {
+      orderNo: ret.orderNo,
+      eventId: null,
+      duplicate: false,
+      anchorBefore: anchor,
+      anchorAfter: anchor,
+      effects: [],
+      flag: "return_tracking",
+      listing: [],
+      returnTracked: { caseId: ret.caseId, state: ret.state },
+    };
+  }
+
   const applied = await applyEvent({ tx, rules: ctx.rules, now, event, inboxId: ctx.inboxId });
   if (applied.duplicate) return { ...applied, listing: [] };
+  const extra = await afterSalesEffects(ctx, applied, event);
+  const withExtra = <T extends Handled>(h: T): T => ({ ...h, ...extra });
 
   if (event.source === "miniapp" && event.fields.status === "created" && event.order) {
     const [held] = await tx
@@ -76,7 +106,7 @@ export async function handleEvent(ctx: HandleContext, event: CanonicalEvent): Pr
       .from(reservations)
       .where(eq(reservations.orderNo, applied.orderNo))
       .limit(1);
-    if (held) return { ...applied, listing: [] };
+    if (held) return withExtra({ ...applied, listing: [] });
     const lines = sumLines(event.order.lines);
     const { results, listing } = await reserveBatch(
       tx,
@@ -99,13 +129,34 @@ export async function handleEvent(ctx: HandleContext, event: CanonicalEvent): Pr
         message: `order ${applied.orderNo} arrived by webhook but ${r.sku} has only ${r.available} available for ${r.requested}`,
         details: { sku: r.sku, requested: r.requested, available: r.available },
       });
-      return {
+      return withExtra({
         ...applied,
         oversold: { sku: r.sku, requested: r.requested, available: r.available },
         listing,
-      };
+      });
     }
-    return { ...applied, listing };
+    return withExtra({ ...applied, listing });
   }
-  return { ...applied, listing: [] };
+  return withExtra({ ...applied, listing: [] });
+}
+
+/** A new order from a frozen customer is held; a channel's refund status opens or closes its case. */
+async function afterSalesEffects(ctx: HandleContext, applied: ApplyResult, event: CanonicalEvent) {
+  const out: Pick<Handled, "held" | "caseOpened"> = {};
+  if (!applied.anchorBefore) {
+    const freeze = await holdIfFrozen(ctx.tx, applied.orderNo, ctx.now);
+    if (freeze) out.held = { key: freeze.key, reason: freeze.reason };
+  }
+  for (const eff of applied.effects) {
+    if (!eff.afterSale) continue;
+    const opened = await syncChannelCase(ctx.tx, {
+      orderNo: applied.orderNo,
+      source: event.source,
+      afterSale: eff.afterSale,
+      rawStatus: event.rawStatus,
+      now: ctx.now,
+    });
+    if (opened) out.caseOpened = { caseId: opened.id };
+  }
+  return out;
 }

@@ -57,6 +57,8 @@ export interface OrderSummary {
     status: string;
     createdAt: number;
   }[];
+  /** Newest first, at most 3. */
+  aftersales: { id: number; kind: string; status: string }[];
   packingMedia: string | null;
 }
 
@@ -100,6 +102,8 @@ const SUMMARY = (query: unknown, phone: unknown, events: number, others: number)
     (select json_group_array(json_object('id', al.id, 'kind', al.kind, 'severity', al.severity,
         'message', al.message, 'status', al.status, 'createdAt', al.created_at)) from
         (select * from alerts where order_no = o.order_no order by id desc limit 5) al) as alerts,
+    (select json_group_array(json_object('id', c.id, 'kind', c.kind, 'status', c.status)) from
+        (select * from aftersale_cases where order_no = o.order_no order by id desc limit 3) c) as aftersales,
     (select json_extract(ss.fields, '$.packing_media') from source_statuses ss
         where ss.order_no = o.order_no and ss.source = 'wms') as packing_media
   from orders o where o.order_no = (select order_no from best order by at desc limit 1)`;
@@ -181,6 +185,7 @@ function toSummary(row: Row): OrderSummary {
     shipments: json(row.shipments, []),
     events: events.map((e) => ({ ...e, rules: (e.rules ?? []).map((r) => r.ruleId) })),
     alerts: json(row.alerts, []),
+    aftersales: json(row.aftersales, []),
     packingMedia: (row.packing_media as string | null) || null,
   };
 }

@@ -7,8 +7,16 @@ export const RESOLUTIONS = {
   refunded: "已退款给买家",
   restocked: "已补货,安排发货",
   cancelled: "已与买家协商取消",
+  released: "审核通过,放行",
 } as const;
 export type Resolution = keyof typeof RESOLUTIONS;
+
+/** The resolutions that make sense for each reason an order was flagged. */
+export function resolutionsFor(attention: string): Resolution[] {
+  return attention === "held_frozen_buyer"
+    ? ["released", "cancelled"]
+    : ["refunded", "restocked", "cancelled"];
+}
 
 export function isResolution(v: string): v is Resolution {
   return v in RESOLUTIONS;
@@ -33,6 +41,11 @@ export async function resolveAttention(
     .where(eq(orders.orderNo, input.orderNo));
   if (!o) throw new AppError("not_found", `订单 ${input.orderNo}`);
   if (!o.attention) throw new AppError("conflict", `订单 ${input.orderNo} 没有待处理的异常`);
+  if (!resolutionsFor(o.attention).includes(input.resolution))
+    throw new AppError(
+      "conflict",
+      `「${RESOLUTIONS[input.resolution]}」不适用于订单 ${input.orderNo} 的这个异常`,
+    );
   await tx
     .update(orders)
     .set({ attention: null, updatedAt: input.now })

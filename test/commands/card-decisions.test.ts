@@ -42,9 +42,7 @@ const attentionOf = async (no: string) =>
 beforeEach(async () => {
   deps = await testDeps();
   c = chat(deps);
-  await c.addUser("agent1", "agent");
-  await c.addUser("sup1", "supervisor");
-  await c.addUser("sup2", "supervisor");
+  await c.addUsers({ agent1: "agent", sup1: "supervisor", sup2: "supervisor" });
   await orderNeedingAttention();
 });
 afterEach(async () => deps.close());

@@ -45,11 +45,13 @@ const cardOf = (o: { replies: { kind: string }[] }) =>
 beforeEach(async () => {
   deps = await testDeps();
   c = chat(deps);
-  await c.addUser("agent1", "agent");
-  await c.addUser("sup1", "supervisor");
-  await c.addUser("sup2", "supervisor");
-  await c.addUser("wh1", "warehouse");
-  await c.addUser("admin1", "admin");
+  await c.addUsers({
+    agent1: "agent",
+    sup1: "supervisor",
+    sup2: "supervisor",
+    wh1: "warehouse",
+    admin1: "admin",
+  });
 });
 afterEach(async () => deps.close());
 

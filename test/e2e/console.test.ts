@@ -101,6 +101,12 @@ describe("npm run chat", () => {
     expect(bad.out).toContain('unknown role "boss"');
   });
 
+  it("runs the SLA job now with npm run job -- sla", async () => {
+    const { code, out } = await npmRun("job", ["sla"]);
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/sla: ok escalated=0 frozen=0/);
+  });
+
   it("rejects an unknown role with the list of roles", async () => {
     const { code, out } = await chat(["--role", "boss", "帮助"]);
     expect(code).toBe(2);

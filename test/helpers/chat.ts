@@ -32,6 +32,10 @@ export function chat(deps: TestDeps) {
         setChatUser(tx, { platform, userId: id, role, name: id, by: "test", now: deps.clock.now() }),
       );
     },
+    /** Maps several users at once: `{ agent1: "agent", sup1: "supervisor" }`. */
+    async addUsers(users: Record<string, Role>) {
+      for (const [id, role] of Object.entries(users)) await this.addUser(id, role);
+    },
     /** Sends text as a user; returns the outcome. */
     say: (user: string, text: string, platform?: Platform) => outcome(inbound(user, { text }, platform)),
     /** The replies as one printable string (cards rendered as console text). */

@@ -1,4 +1,5 @@
 export * from "./addresses.ts";
+export * from "./aftersales.ts";
 export * from "./alerts.ts";
 export * from "./anchor-changes.ts";
 export * from "./buyers.ts";
