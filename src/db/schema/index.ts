@@ -17,3 +17,4 @@ export * from "./shipments.ts";
 export * from "./skus.ts";
 export * from "./source-statuses.ts";
 export * from "./stock-movements.ts";
+export * from "./jobs.ts";
