@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { SplitPolicy } from "./aftersales/split-types.ts";
 import { loadRules, type RuleSet } from "./anchors/rules.ts";
-import { type Database, type Db, openDatabase } from "./db/client.ts";
+import { type ClientFactory, type Database, type Db, openDatabase } from "./db/client.ts";
 import { runMigrations } from "./db/migrate.ts";
 import { createWriter, type Writer } from "./db/writer.ts";
 import type { Config } from "./env.ts";
@@ -11,7 +11,8 @@ import { createPushStore, type PushStore } from "./inbox/store-push.ts";
 import type { ListingChange } from "./inventory/low-stock.ts";
 import { createReservationEngine, type ReservationEngine } from "./inventory/reservation-engine.ts";
 import type { StockSettings } from "./inventory/stock-math.ts";
-import { type ClosableLock, createLock } from "./lock/index.ts";
+import { DbLease } from "./lock/db-lease.ts";
+import { type ClosableLock, createLock, type Lock } from "./lock/index.ts";
 import { RESOLUTIONS, resolutionsFor } from "./orders/resolve-attention.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import { createLogger, type Logger } from "./shared/logger.ts";
@@ -39,6 +40,11 @@ export interface Deps {
   /** What processing a push needs (rules, stock settings, keys to re-read stored bodies). */
   processContext: ProcessContext;
   lock: ClosableLock;
+  /**
+   * Job leases (jobs/runner.ts): the Redis lock when REDIS_URL is set, else the `job_leases` table,
+   * so instances sharing a database never run one job twice at once (never the in-process lock).
+   */
+  jobLease: Lock;
   /** Stock rules from config. */
   settings: StockSettings;
   /** Group-committed reservations. */
@@ -54,7 +60,14 @@ export interface DepsOverrides {
   clock?: Clock;
   logger?: Logger;
   lock?: ClosableLock;
+  jobLease?: Lock;
   notifier?: Notifier;
+  /** The libSQL client factory; Workers pass `@libsql/client/web`'s (src/worker.ts). */
+  createClient?: ClientFactory;
+  /** Brings the schema up to date at start; Workers, with no migrations folder to read, pass their own. */
+  migrate?: (db: Db) => Promise<void>;
+  /** False on Workers: no process to collect memory, CPU and event-loop metrics from. */
+  processMetrics?: boolean;
 }
 
 /** The decisions a flagged order offers on its notice card (the chat's attention.resolve action). */
@@ -96,8 +109,9 @@ export async function createDeps(
     config.DATABASE_URL,
     config.DATABASE_AUTH_TOKEN,
     Boolean(config.REDIS_URL),
+    overrides.createClient,
   );
-  await runMigrations(database.writeDb);
+  await (overrides.migrate ?? runMigrations)(database.writeDb);
   // With Redis configured, several instances may share one database file: take turns fairly.
   const writer = createWriter(database.writeDb, {
     yieldMs: config.REDIS_URL && database.kind === "file" ? 3 : 0,
@@ -106,7 +120,8 @@ export async function createDeps(
   const tasks = createTasks(logger);
   const rules = loadRules();
   const clock = overrides.clock ?? systemClock;
-  const metrics = createMetrics();
+  const jobLease = overrides.jobLease ?? (config.REDIS_URL ? lock : new DbLease(writer, clock));
+  const metrics = createMetrics({ processMetrics: overrides.processMetrics });
   const notifier = overrides.notifier ?? loggedNotifier(logger);
   const settings: StockSettings = {
     reserveRatio: config.RESERVE_RATIO,
@@ -200,6 +215,7 @@ export async function createDeps(
     reservations,
     notifier,
     lock,
+    jobLease,
     apiToken,
     aftersale: {
       policy: {

@@ -1,12 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { type Client, createClient } from "@libsql/client";
+import { type Client, type Config, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { type HotReader, openHotReader } from "./hot-reader.ts";
 import * as schema from "./schema/index.ts";
 import { installStatementCache } from "./statement-cache.ts";
 
 export type Schema = typeof schema;
+/** `createClient` of `@libsql/client` (Node: files and remote) or of `@libsql/client/web` (Workers). */
+export type ClientFactory = (config: Config) => Client;
 export type Db = LibSQLDatabase<Schema>;
 /** What a verb gets inside a write: the transaction (or a savepoint of it). */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -42,14 +44,20 @@ export async function openDatabase(
   authToken?: string,
   /** Several processes share this file: let SQLite itself wait for the write lock. */
   shared = false,
+  /**
+   * Makes the client. Workers pass `@libsql/client/web`'s, which speaks only HTTP/WebSocket; the
+   * native-binding pieces below (statement cache, hot reader) are then never touched, since they
+   * serve embedded files only.
+   */
+  open: ClientFactory = createClient,
 ): Promise<Database> {
-  installStatementCache();
   const kind = kindOf(url);
+  if (kind !== "remote") installStatementCache();
   if (kind === "file") {
     const path = url.slice("file:".length).split("?")[0]!;
     if (path) mkdirSync(dirname(path), { recursive: true });
   }
-  const writer: Client = createClient({ url, authToken, concurrency: 1 });
+  const writer: Client = open({ url, authToken, concurrency: 1 });
   if (kind === "file") {
     await writer.execute("PRAGMA journal_mode=WAL");
     await writer.execute("PRAGMA synchronous=NORMAL");
@@ -61,7 +69,7 @@ export async function openDatabase(
     // at the price of the event loop waiting with it.
     await writer.execute(`PRAGMA busy_timeout=${shared ? 2000 : 5}`);
   }
-  const reader: Client = kind === "file" ? createClient({ url, concurrency: 4 }) : writer;
+  const reader: Client = kind === "file" ? open({ url, concurrency: 4 }) : writer;
   const hot = kind === "file" ? openHotReader(url.slice("file:".length).split("?")[0] as string) : null;
   return {
     db: drizzle(reader, { schema }),

@@ -97,11 +97,14 @@ export class MemoryLock implements ClosableLock {
   // Unref'd: a stuck holder's lease should not keep the process alive; waiters keep their own
   // (ref'd) timers, so a process waiting for the lock stays up until the lease ends.
   #expireAfter(key: string, token: string, ttlMs: number): NodeJS.Timeout {
-    return setTimeout(() => {
+    const timer = setTimeout(() => {
       if (this.#release(key, token)) {
         this.#logger?.warn({ key, ttlMs }, "lock lease expired before release; evicted the holder");
       }
-    }, ttlMs).unref();
+    }, ttlMs);
+    // workerd's setTimeout returns a number, with nothing to unref.
+    (timer as { unref?: () => void }).unref?.();
+    return timer;
   }
 
   #owned(key: string, token: string): Slot | null {

@@ -1,10 +1,11 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** One registry per service instance (no global state), so tests can read their own counters. */
-export function createMetrics() {
+export function createMetrics(opts: { processMetrics?: boolean } = {}) {
   const registry = new Registry();
-  // Process memory, event-loop lag and GC: the numbers that show a leak or a blocked loop.
-  collectDefaultMetrics({ register: registry, prefix: "anchorbot_" });
+  // Process memory, event-loop lag and GC: the numbers that show a leak or a blocked loop. Not on
+  // Workers, where there is no process to measure (process.cpuUsage is not implemented there).
+  if (opts.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "anchorbot_" });
   const httpRequests = new Counter({
     name: "anchorbot_http_requests_total",
     help: "HTTP requests by route and status",
