@@ -58,6 +58,9 @@ async function upsertOrder(tx: Tx, orderNo: string, e: CanonicalEvent, now: numb
       target: orders.orderNo,
       set: {
         channel: sql`CASE WHEN ${orders.channel} = 'unknown' THEN excluded.channel ELSE ${orders.channel} END`,
+        // Every applied event touches the order, even one that leaves the anchor alone: the drift
+        // list checks the orders touched on a day.
+        updatedAt: now,
       },
     })
     .returning({ anchor: orders.statusAnchor, snapshotEventTime: orders.snapshotEventTime });
