@@ -3,11 +3,13 @@ import type { Bot } from "../bot/router.ts";
 import { actions } from "./actions.ts";
 import { aftersale } from "./aftersale.ts";
 import { approve } from "./approve.ts";
+import { drift } from "./drift.ts";
 import { freeze, unfreeze } from "./freeze.ts";
 import { help } from "./help.ts";
 import { order } from "./order.ts";
 import { refundQuote } from "./refund-quote.ts";
 import { reply } from "./reply.ts";
+import { report } from "./report.ts";
 import { scan } from "./scan.ts";
 import { stock } from "./stock.ts";
 import { track } from "./track.ts";
@@ -19,6 +21,7 @@ export const commands: CommandDef[] = [
   order,
   track,
   why,
+  drift,
   stock,
   aftersale,
   refundQuote,
@@ -28,6 +31,7 @@ export const commands: CommandDef[] = [
   reply,
   approve,
   users,
+  report,
   help,
 ];
 

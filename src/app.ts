@@ -2,9 +2,11 @@ import { Hono } from "hono";
 import type { Deps } from "./deps.ts";
 import { AppError } from "./errors.ts";
 import { aftersaleRoutes, scanRoutes } from "./http/aftersales.ts";
+import { driftRoutes } from "./http/drift.ts";
 import { type AppEnv, bearerAuth, observe } from "./http/middleware.ts";
 import { errorResponse } from "./http/on-error.ts";
 import { orderRoutes } from "./http/orders.ts";
+import { reportRoutes } from "./http/reports.ts";
 import { skuRoutes } from "./http/skus.ts";
 import { systemRoutes } from "./http/system.ts";
 import { webhookRoutes } from "./http/webhooks.ts";
@@ -25,5 +27,7 @@ export function createApp(deps: Deps) {
   app.route("/api/v1/skus", skuRoutes(deps));
   app.route("/api/v1/aftersales", aftersaleRoutes(deps));
   app.route("/api/v1/scan", scanRoutes(deps));
+  app.route("/api/v1/reports", reportRoutes(deps));
+  app.route("/api/v1/drift", driftRoutes(deps));
   return app;
 }

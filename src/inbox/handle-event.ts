@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { syncChannelCase, trackReturn } from "../aftersales/channel-cases.ts";
 import { holdIfFrozen } from "../aftersales/freeze.ts";
 import { raiseAlert } from "../alerts/raise-alert.ts";
@@ -72,6 +72,11 @@ export async function handleEvent(ctx: HandleContext, event: CanonicalEvent): Pr
       };
     }
     const applied = await applyEvent({ tx, rules: ctx.rules, now, event, inboxId: ctx.inboxId });
+    // Our own orders learn when they were paid from the payment itself (channels send pay_time).
+    await tx
+      .update(orders)
+      .set({ paidAt: event.eventTime })
+      .where(and(eq(orders.orderNo, payment.orderNo), isNull(orders.paidAt)));
     return { ...applied, payment, listing: payment.listing };
   }
 

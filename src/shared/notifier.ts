@@ -12,6 +12,8 @@ export interface Notice {
   subject?: string;
   /** Decision buttons; chat notifiers render them on a card, others as a text fallback. */
   actions?: NoticeAction[];
+  /** A picture for targets that can show one (WeCom group robot); others get the text only. */
+  image?: { png: Buffer | string; alt: string };
 }
 
 export interface NoticeAction {

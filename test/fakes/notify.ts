@@ -3,7 +3,7 @@
  * what the real one checks (robot keys, DingTalk 加签 and timestamp, bearer tokens, our webhook
  * signature). Each can fail the next N requests, answer its rate-limit error, or be down.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
@@ -105,10 +105,26 @@ const parse = (body: string): Record<string, unknown> => {
 
 export interface RobotMessage {
   key: string;
+  /** The markdown; "" for an image message. */
   content: string;
+  /** An image message: the decoded PNG/JPG bytes and the md5 it came with (checked). */
+  image?: { bytes: Buffer; md5: string };
 }
 
-/** WeCom group robot (PLATFORMS A5): POST /cgi-bin/webhook/send?key=…, markdown ≤ 4096 bytes. */
+/** An image message: base64 of a JPG/PNG of at most 2 MB (before encoding) and its md5. */
+function robotImage(key: string, image: { base64?: string; md5?: string } | undefined) {
+  const bytes = Buffer.from(image?.base64 ?? "", "base64");
+  const jpgOrPng =
+    bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) ||
+    bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]));
+  if (!jpgOrPng || bytes.length > 2 * 1024 * 1024)
+    return { answer: ok({ errcode: 40009, errmsg: "invalid image size" }) };
+  if (createHash("md5").update(bytes).digest("hex") !== image?.md5)
+    return { answer: ok({ errcode: 40009, errmsg: "image md5 not match" }) };
+  return { answer: ok(), accepted: { key, content: "", image: { bytes, md5: image.md5 } } };
+}
+
+/** WeCom group robot (PLATFORMS A5): POST /cgi-bin/webhook/send?key=…, markdown ≤ 4096 bytes, or an image. */
 export function fakeWecomRobot(keys: string[]): Promise<Fake<RobotMessage>> {
   return startFake<RobotMessage>({
     handle(r) {
@@ -117,7 +133,12 @@ export function fakeWecomRobot(keys: string[]): Promise<Fake<RobotMessage>> {
       // Like the real one, the error names the bad key: the notifier must not log it.
       if (!keys.includes(key))
         return { answer: ok({ errcode: 93000, errmsg: `invalid webhook url, key=${key}` }) };
-      const body = parse(r.body) as { msgtype?: string; markdown?: { content?: string } };
+      const body = parse(r.body) as {
+        msgtype?: string;
+        markdown?: { content?: string };
+        image?: { base64?: string; md5?: string };
+      };
+      if (body.msgtype === "image") return robotImage(key, body.image);
       const content = body.markdown?.content;
       if (body.msgtype !== "markdown" || typeof content !== "string") {
         return { answer: ok({ errcode: 40008, errmsg: "invalid message type" }) };

@@ -81,7 +81,7 @@ export const refunds = sqliteTable(
     approvedBy: text("approved_by").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("refunds_order_idx").on(t.orderNo)],
+  (t) => [index("refunds_order_idx").on(t.orderNo), index("refunds_created_at_idx").on(t.createdAt)],
 );
 
 /** The voucher: one row per refunded line per component (goods, 满减, 优惠券, 积分, other, shipping). */

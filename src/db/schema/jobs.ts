@@ -45,7 +45,10 @@ export const driftItems = sqliteTable(
     resolvedAt: integer("resolved_at"),
     resolvedRunId: integer("resolved_run_id"),
   },
-  (t) => [index("drift_items_run_idx").on(t.runId, t.kind), index("drift_items_order_idx").on(t.orderNo, t.kind)],
+  (t) => [
+    index("drift_items_run_idx").on(t.runId, t.kind),
+    index("drift_items_order_idx").on(t.orderNo, t.kind),
+  ],
 );
 
 /** Reports sent to groups (daily report), kept so a chart image can be served by link and resent. */

@@ -30,5 +30,8 @@ export const orders = sqliteTable(
     index("orders_buyer_phone_idx").on(t.buyerPhone),
     index("orders_updated_at_idx").on(t.updatedAt),
     index("orders_anchor_idx").on(t.statusAnchor),
+    // Daily figures and metrics read orders by the day they were created or paid.
+    index("orders_created_at_idx").on(t.createdAt),
+    index("orders_paid_at_idx").on(t.paidAt),
   ],
 );
