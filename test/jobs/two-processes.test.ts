@@ -66,7 +66,7 @@ describe("a job run by two processes on one database file, without Redis", () =>
       PROBE_LOG: log,
       PROBE_MS: "15",
       ROUNDS: String(rounds),
-      GO_AT: String(Date.now() + 4_000),
+      BARRIER: join(dir, `${name}.barrier`),
       ...extra,
     };
     const a = probe(env);
@@ -87,7 +87,7 @@ describe("a job run by two processes on one database file, without Redis", () =>
   }
 
   it("would overlap with the in-process lock (the old fallback), so the check below can fail", async () => {
-    const { overlaps, why } = await race("memory", 10, { PROBE_IN_PROCESS_LOCK: "1" });
+    const { overlaps, why } = await race("memory", 20, { PROBE_IN_PROCESS_LOCK: "1", PROBE_MS: "30" });
     expect(overlaps.length, why).toBeGreaterThan(0);
   }, 90_000);
 
