@@ -4,9 +4,9 @@
  * Printed beside a raw keyset scan of the same orders (the pages alone, no sources, no rules)
  * measured in the same run, with time and peak RSS growth for both.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createClient } from "@libsql/client";
 import { sql } from "drizzle-orm";
 import { createDeps } from "../src/deps.ts";
@@ -78,13 +78,16 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: nu
 }
 
 export async function benchDrift(): Promise<Record<string, number>> {
-  const dir = mkdtempSync(join(tmpdir(), "anchorbot-drift-"));
-  const file = join(dir, "drift.db");
+  // BENCH_DRIFT_DB reuses (or keeps) a generated file between runs while tuning.
+  const reuse = process.env.BENCH_DRIFT_DB;
+  const dir = reuse ? dirname(reuse) : mkdtempSync(join(tmpdir(), "anchorbot-drift-"));
+  const file = reuse ?? join(dir, "drift.db");
+  const fresh = !existsSync(file);
   try {
     const config = parseEnv({ DATABASE_URL: `file:${file}`, LOG_LEVEL: "warn", DATA_DIR: dir });
     const deps = await createDeps(config, "bench-token-0123456789");
     const { start, end } = dayRange(DAY, TZ);
-    const g = await measure(() => generate(file, start));
+    const g = fresh ? await measure(() => generate(file, start)) : { seconds: 0, rssMb: 0, value: undefined };
     const asOf = end + 2 * 3_600_000;
     const limit = DEFAULT_DRIFT_CONFIG.pageSize;
 
@@ -161,7 +164,7 @@ export async function benchDrift(): Promise<Record<string, number>> {
       found: r.found,
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!reuse) rmSync(dir, { recursive: true, force: true });
   }
 }
 
