@@ -1,9 +1,9 @@
 import { mainRank } from "../anchors/anchor.ts";
 import type { RuleSet } from "../anchors/rules.ts";
 import type { RuleEffect } from "../db/schema/order-events.ts";
+import { shortStamp } from "../shared/day.ts";
 import type { SourceName } from "../sources/types.ts";
 import type { DriftConfig, DriftKind } from "./config.ts";
-import { shortStamp } from "../shared/day.ts";
 
 /** What the scan reads of an order, its sources' latest words and its shipments. */
 export interface OrderFacts {

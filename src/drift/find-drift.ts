@@ -3,6 +3,7 @@ import { ANCHOR_LABELS, type Anchor } from "../anchors/anchor.ts";
 import type { RuleSet } from "../anchors/rules.ts";
 import type { Reader } from "../db/client.ts";
 import type { HotReader } from "../db/hot-reader.ts";
+import { dayRange } from "../shared/day.ts";
 import {
   type CheckContext,
   checkOrder,
@@ -14,7 +15,6 @@ import {
   type SourceFacts,
 } from "./check-order.ts";
 import { DEFAULT_DRIFT_CONFIG, type DriftConfig, WAITING_ANCHORS } from "./config.ts";
-import { dayRange } from "../shared/day.ts";
 
 export interface FindDriftInput {
   db: Reader;

@@ -1,6 +1,6 @@
 import { ANCHOR_LABELS, type Anchor } from "../anchors/anchor.ts";
-import { kindLabel } from "./config.ts";
 import { shortStamp } from "../shared/day.ts";
+import { kindLabel } from "./config.ts";
 import type { RunSummary } from "./queries.ts";
 
 export interface FormatOptions {

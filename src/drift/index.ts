@@ -1,3 +1,4 @@
+export { addDays, dayOf, dayRange, dayStart, isDay, previousDay, shortStamp } from "../shared/day.ts";
 export type { DriftFinding, OrderFacts, ShipmentFacts, SourceFacts } from "./check-order.ts";
 export { checkOrder, memoEvaluate } from "./check-order.ts";
 export {
@@ -11,7 +12,6 @@ export {
   kindSuggestion,
 } from "./config.ts";
 export { driftCsv } from "./csv.ts";
-export { addDays, dayOf, dayRange, dayStart, isDay, previousDay, shortStamp } from "../shared/day.ts";
 export { type DriftPage, type FindDriftInput, findDrift } from "./find-drift.ts";
 export { csvPath, formatSummary } from "./format.ts";
 export {

@@ -1,5 +1,5 @@
-import { CALIBER, type DailyFigures } from "./daily-figures.ts";
 import { monthDay } from "../shared/day.ts";
+import { CALIBER, type DailyFigures } from "./daily-figures.ts";
 
 /** Integer cents → "¥1,234.50" (no floats on the way). */
 export function yuan(cents: number): string {

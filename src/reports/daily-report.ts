@@ -1,10 +1,10 @@
 import type { Reader } from "../db/client.ts";
 import type { Writer } from "../db/writer.ts";
 import { AppError } from "../errors.ts";
+import { addDays, dayRange, displayDay, isDay } from "../shared/day.ts";
 import { paidChartPng } from "./chart.ts";
 import { type DailyFigures, dailyFigures, flattenFigures, unflattenFigures } from "./daily-figures.ts";
 import { dailyReportText } from "./daily-markdown.ts";
-import { addDays, dayRange, displayDay, isDay } from "../shared/day.ts";
 import { latestReport, type ReportRow, saveReport } from "./store.ts";
 
 export const DAILY_KIND = "daily";

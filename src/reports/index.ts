@@ -1,3 +1,4 @@
+export { addDays, dayRange, dayStart, displayDay, isDay, monthDay } from "../shared/day.ts";
 export { CHART_SIZE, paidChartPng, paidChartSvg, shortYuan, svgToPng } from "./chart.ts";
 export {
   CALIBER,
@@ -16,7 +17,6 @@ export {
   parseReportDay,
   previousDay,
 } from "./daily-report.ts";
-export { addDays, dayRange, dayStart, displayDay, isDay, monthDay } from "../shared/day.ts";
 export {
   alertOverduePickups,
   listOverduePickups,
