@@ -3,9 +3,11 @@ import type { Bot } from "../bot/router.ts";
 import { actions } from "./actions.ts";
 import { aftersale } from "./aftersale.ts";
 import { approve } from "./approve.ts";
+import { caliber } from "./caliber.ts";
 import { drift } from "./drift.ts";
 import { freeze, unfreeze } from "./freeze.ts";
 import { help } from "./help.ts";
+import { metric } from "./metric.ts";
 import { order } from "./order.ts";
 import { refundQuote } from "./refund-quote.ts";
 import { reply } from "./reply.ts";
@@ -32,6 +34,8 @@ export const commands: CommandDef[] = [
   approve,
   users,
   report,
+  metric,
+  caliber,
   help,
 ];
 

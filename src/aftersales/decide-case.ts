@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Reader, Tx } from "../db/client.ts";
 import { aftersaleCases, refundRows, refunds, returnScans } from "../db/schema/index.ts";
 import { AppError } from "../errors.ts";
+import { refreshFact } from "../facts/refresh-fact.ts";
 import { advanceCase } from "./advance-case.ts";
 import { unfreezeForCase } from "./freeze.ts";
 import { refundedUnits } from "./open-case.ts";
@@ -82,6 +83,7 @@ export async function approveRefund(
     });
   if (rows.length > 0) await tx.insert(refundRows).values(rows);
   const status = await advanceCase(tx, c, "refunded", input.now);
+  await refreshFact(tx, c.orderNo, input.now);
   return { refundId: refund.id, caseId: c.id, orderNo: c.orderNo, status, quote, channelAmount };
 }
 
@@ -99,6 +101,7 @@ export async function rejectCase(tx: Tx, input: { caseId: number; by: string; re
     })
     .where(and(eq(aftersaleCases.id, c.id), inArray(aftersaleCases.status, ["open", "received"])));
   const lifted = await unfreezeForCase(tx, c.id);
+  await refreshFact(tx, c.orderNo, input.now);
   return { caseId: c.id, orderNo: c.orderNo, lifted };
 }
 

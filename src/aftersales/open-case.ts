@@ -11,6 +11,7 @@ import {
   refundRows,
 } from "../db/schema/index.ts";
 import { AppError } from "../errors.ts";
+import { refreshFact } from "../facts/refresh-fact.ts";
 
 export const KINDS: Record<AftersaleKind, string> = {
   refund_only: "仅退款",
@@ -202,5 +203,6 @@ export async function openCase(tx: Tx, input: OpenCaseInput) {
       touchedAt: input.now,
     })
     .returning();
+  await refreshFact(tx, input.orderNo, input.now);
   return row!;
 }

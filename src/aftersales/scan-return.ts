@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
 import { aftersaleCases, returnScans, skus, stockMovements } from "../db/schema/index.ts";
 import { AppError } from "../errors.ts";
+import { refreshFact } from "../facts/refresh-fact.ts";
 import { advanceCase } from "./advance-case.ts";
 import { verifyOrderRef } from "./qr.ts";
 
@@ -75,5 +76,6 @@ export async function scanReturn(tx: Tx, input: { secret: string; code: string; 
   await tx
     .insert(returnScans)
     .values({ code, orderNo, caseId: c.id, result: "received", by: input.by, at: input.now });
+  await refreshFact(tx, orderNo, input.now);
   return { ok: true as const, orderNo, caseId: c.id, status, lines: c.lines, costReversed: cost };
 }

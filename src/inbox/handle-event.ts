@@ -5,6 +5,7 @@ import { raiseAlert } from "../alerts/raise-alert.ts";
 import type { RuleSet } from "../anchors/rules.ts";
 import type { Tx } from "../db/client.ts";
 import { orders, reservations } from "../db/schema/index.ts";
+import { refreshFact } from "../facts/refresh-fact.ts";
 import { applyPayment, type PaymentResult } from "../inventory/apply-payment.ts";
 import type { ListingChange } from "../inventory/low-stock.ts";
 import { reserveBatch, sumLines } from "../inventory/reserve-batch.ts";
@@ -37,9 +38,16 @@ const PAYMENT_SOURCES = new Set(["payment", "wechatpay"]);
 
 /**
  * What a source event does beyond the anchor: a payment deducts stock (once per reference), an
- * order created through a webhook reserves its stock like one created through the API.
+ * order created through a webhook reserves its stock like one created through the API. Every
+ * event then refreshes the order's row in the paid-order fact table.
  */
 export async function handleEvent(ctx: HandleContext, event: CanonicalEvent): Promise<Handled> {
+  const handled = await applyEffects(ctx, event);
+  if (!handled.duplicate) await refreshFact(ctx.tx, handled.orderNo, ctx.now);
+  return handled;
+}
+
+async function applyEffects(ctx: HandleContext, event: CanonicalEvent): Promise<Handled> {
   const { tx, now } = ctx;
   if (PAYMENT_SOURCES.has(event.source) && event.fields.status === "paid" && event.orderRef.orderNo) {
     // Stock first: a repeat or a conflicting amount is decided by the payment reference, before

@@ -9,6 +9,7 @@ export * from "./job-runs.ts";
 export * from "./jobs.ts";
 export * from "./order-discounts.ts";
 export * from "./order-events.ts";
+export * from "./order-facts.ts";
 export * from "./order-lines.ts";
 export * from "./orders.ts";
 export * from "./payments.ts";

@@ -1,0 +1,38 @@
+CREATE TABLE `order_facts` (
+	`order_no` text PRIMARY KEY NOT NULL,
+	`channel` text NOT NULL,
+	`status_anchor` text NOT NULL,
+	`buyer_key` text NOT NULL,
+	`buyer_first` integer DEFAULT 0 NOT NULL,
+	`province` text,
+	`city` text,
+	`created_at` integer NOT NULL,
+	`paid_at` integer NOT NULL,
+	`order_amount` integer NOT NULL,
+	`discount_total` integer NOT NULL,
+	`discount_full_reduction` integer NOT NULL,
+	`discount_coupon` integer NOT NULL,
+	`discount_points` integer NOT NULL,
+	`discount_other` integer NOT NULL,
+	`shipping_fee` integer NOT NULL,
+	`shipping_income` integer NOT NULL,
+	`actual_paid` integer NOT NULL,
+	`line_count` integer NOT NULL,
+	`units` integer NOT NULL,
+	`shipped_at` integer,
+	`picked_up_at` integer,
+	`delivered_at` integer,
+	`cancelled_at` integer,
+	`aftersale_count` integer NOT NULL,
+	`return_count` integer NOT NULL,
+	`aftersale_resolved` integer NOT NULL,
+	`aftersale_handle_ms` integer NOT NULL,
+	`refund_count` integer NOT NULL,
+	`refund_amount` integer NOT NULL,
+	`refund_shipping` integer NOT NULL,
+	`oversold` integer NOT NULL,
+	`refreshed_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `order_facts_paid_idx` ON `order_facts` (`paid_at`,`channel`,`actual_paid`,`order_amount`,`buyer_key`,`shipping_income`,`discount_total`,`units`);--> statement-breakpoint
+CREATE INDEX `order_facts_buyer_idx` ON `order_facts` (`buyer_key`,`paid_at`,`order_no`);
