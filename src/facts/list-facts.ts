@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Reader } from "../db/client.ts";
+import { AppError } from "../errors.ts";
 import { dayRange } from "../shared/day.ts";
 import { FACT_COLUMNS } from "./columns.ts";
 import { checkRange } from "./period.ts";
@@ -53,12 +54,12 @@ function encodeCursor(t: number, o: string): string {
   return Buffer.from(JSON.stringify([t, o])).toString("base64url");
 }
 
-function decodeCursor(s: string): { t: number; o: string } | null {
+function decodeCursor(s: string): { t: number; o: string } {
   try {
     const [t, o] = JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as unknown[];
     if (typeof t === "number" && typeof o === "string") return { t, o };
   } catch {}
-  return null;
+  throw new AppError("bad_request", "after must be the next_after of a previous page");
 }
 
 function cell(v: unknown): string {
