@@ -470,6 +470,11 @@ export function emptyValue(m: MetricDef): 0 | null {
   return m.wrap || m.agg.includes("nullif(") || m.agg.startsWith("avg(") ? null : 0;
 }
 
+/** Sums and plain counts: the whole is the sum of the parts, so a split needs no second query. */
+export function isAdditive(m: MetricDef): boolean {
+  return emptyValue(m) === 0 && !m.agg.includes("distinct");
+}
+
 /** The dimensions a metric can be split by. */
 export function metricDims(m: MetricDef): Dim[] {
   if (m.forcedBy) return [m.forcedBy];

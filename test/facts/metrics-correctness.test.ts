@@ -119,6 +119,8 @@ describe("every metric equals the figure recomputed from the generated shop", ()
           res.body.rows.map((r: { key: string; value: number | null }) => [r.key, r.value]),
         );
         for (const [k, v] of want) same(m.unit, got.get(k) ?? null, v, `${m.id} by ${by} [${k}]`);
+        if (!m.forcedBy)
+          same(m.unit, res.body.total, expected(m.id, null).get("all"), `${m.id} by ${by} total`);
         if (m.top) expect(res.body.rows.length).toBeLessThanOrEqual(m.top);
         else expect([...got.keys()].sort(), `${m.id} by ${by} keys`).toEqual([...want.keys()].sort());
       }
