@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Deps } from "./deps.ts";
 import { AppError } from "./errors.ts";
 import { aftersaleRoutes, scanRoutes } from "./http/aftersales.ts";
+import { alertRoutes } from "./http/alerts.ts";
 import { driftRoutes } from "./http/drift.ts";
 import { type AppEnv, bearerAuth, observe } from "./http/middleware.ts";
 import { errorResponse } from "./http/on-error.ts";
@@ -29,5 +30,6 @@ export function createApp(deps: Deps) {
   app.route("/api/v1/scan", scanRoutes(deps));
   app.route("/api/v1/reports", reportRoutes(deps));
   app.route("/api/v1/drift", driftRoutes(deps));
+  app.route("/api/v1", alertRoutes(deps));
   return app;
 }
