@@ -1,9 +1,19 @@
+import { eq } from "drizzle-orm";
 import { attentionLabel } from "../bot/cards/order-card.ts";
 import { type ActionDef, auditChat } from "../bot/command.ts";
 import { yuan } from "../bot/text.ts";
 import { text } from "../bot/types.ts";
 import { approveRefund, claimCase, rejectCase } from "../src/aftersales/index.ts";
+import {
+  ALERT_ATTENTIONS,
+  decideHeldOrder,
+  decideHit,
+  describeDecision,
+  isDecision,
+} from "../src/alerts/index.ts";
 import { SUPERVISORS } from "../src/chat/roles.ts";
+import type { Tx } from "../src/db/client.ts";
+import { orders } from "../src/db/schema/index.ts";
 import { AppError } from "../src/errors.ts";
 import { isResolution, RESOLUTIONS, resolveAttention } from "../src/orders/index.ts";
 import { trackReply } from "./track.ts";
@@ -49,6 +59,24 @@ export const actions: ActionDef[] = [
       return `售后 #${r.caseId} 已驳回${r.lifted.length ? `,客户已解冻` : ""}`;
     },
   },
+  {
+    id: "alert.decide",
+    roles: SUPERVISORS,
+    async decide(tx, ctx, payload) {
+      const [id, decision] = payload.split("~");
+      if (!id || !/^\d+$/.test(id) || !decision || !isDecision(decision))
+        throw new AppError("bad_request", "这个按钮的参数无效");
+      const r = await decideHit(tx, {
+        hitId: Number(id),
+        decision,
+        by: ctx.user.name ?? ctx.user.id,
+        now: ctx.now,
+        rules: ctx.deps.rules,
+        settings: ctx.deps.settings,
+      });
+      return describeDecision(r);
+    },
+  },
   { id: "order.why", view: async (ctx, orderNo) => [await whyReply(ctx, orderNo)] },
   { id: "order.track", view: async (ctx, orderNo) => [await trackReply(ctx, orderNo)] },
   {
@@ -58,8 +86,26 @@ export const actions: ActionDef[] = [
       const [orderNo, resolution] = payload.split("~");
       if (!orderNo || !resolution || !isResolution(resolution))
         throw new AppError("bad_request", "这个按钮的参数无效");
+      const held = await orderAttention(tx, orderNo);
+      if (held && ALERT_ATTENTIONS.includes(held)) {
+        if (resolution !== "released" && resolution !== "cancelled")
+          throw new AppError("conflict", `异常预警暂停的订单只能放行或取消`);
+        return decideHeldOrder(tx, {
+          orderNo,
+          release: resolution === "released",
+          by: ctx.user.name ?? ctx.user.id,
+          now: ctx.now,
+          rules: ctx.deps.rules,
+          settings: ctx.deps.settings,
+        });
+      }
       const r = await resolveAttention(tx, { orderNo, resolution, now: ctx.now });
       return `订单 ${orderNo}「${attentionLabel(r.attention)}」→ ${RESOLUTIONS[r.resolution]}`;
     },
   },
 ];
+
+async function orderAttention(tx: Tx, orderNo: string): Promise<string | null> {
+  const [o] = await tx.select({ a: orders.attention }).from(orders).where(eq(orders.orderNo, orderNo));
+  return o?.a ?? null;
+}

@@ -2,6 +2,7 @@ import type { ActionDef, CommandDef } from "../bot/command.ts";
 import type { Bot } from "../bot/router.ts";
 import { actions } from "./actions.ts";
 import { aftersale } from "./aftersale.ts";
+import { alerts } from "./alerts.ts";
 import { approve } from "./approve.ts";
 import { caliber } from "./caliber.ts";
 import { drift } from "./drift.ts";
@@ -12,6 +13,7 @@ import { order } from "./order.ts";
 import { refundQuote } from "./refund-quote.ts";
 import { reply } from "./reply.ts";
 import { report } from "./report.ts";
+import { rules } from "./rules.ts";
 import { scan } from "./scan.ts";
 import { stock } from "./stock.ts";
 import { track } from "./track.ts";
@@ -28,6 +30,8 @@ export const commands: CommandDef[] = [
   aftersale,
   refundQuote,
   scan,
+  alerts,
+  rules,
   freeze,
   unfreeze,
   reply,

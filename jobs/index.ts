@@ -1,3 +1,4 @@
+import { alertsJob } from "./alerts.ts";
 import { dailyReportJob } from "./daily-report.ts";
 import { driftJob } from "./drift.ts";
 import { expireReservationsJob } from "./expire-reservations.ts";
@@ -14,6 +15,7 @@ export const jobs: Job[] = [
   slaJob,
   driftJob,
   pickupCheckJob,
+  alertsJob,
   lowStockJob,
   dailyReportJob,
 ];

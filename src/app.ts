@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Deps } from "./deps.ts";
 import { AppError } from "./errors.ts";
 import { aftersaleRoutes, scanRoutes } from "./http/aftersales.ts";
+import { alertRoutes } from "./http/alerts.ts";
 import { driftRoutes } from "./http/drift.ts";
 import { factRoutes, metricRoutes } from "./http/metrics.ts";
 import { type AppEnv, bearerAuth, observe } from "./http/middleware.ts";
@@ -32,5 +33,6 @@ export function createApp(deps: Deps) {
   app.route("/api/v1/drift", driftRoutes(deps));
   app.route("/api/v1/metrics", metricRoutes(deps));
   app.route("/api/v1/facts", factRoutes(deps));
+  app.route("/api/v1", alertRoutes(deps));
   return app;
 }

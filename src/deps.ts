@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { SplitPolicy } from "./aftersales/split-types.ts";
+import { type AlertCenter, createAlertCenter } from "./alerts/center.ts";
 import { loadRules, type RuleSet } from "./anchors/rules.ts";
 import { type ClientFactory, type Database, type Db, openDatabase } from "./db/client.ts";
 import { runMigrations } from "./db/migrate.ts";
@@ -50,6 +51,8 @@ export interface Deps {
   /** Group-committed reservations. */
   reservations: ReservationEngine;
   notifier: Notifier;
+  /** Anomaly rules: their cached states, routing of hits, escalation (src/alerts/). */
+  alerts: AlertCenter;
   apiToken: string;
   /** After-sales: how refunds are split and the key that signs order QR codes. */
   aftersale: { policy: SplitPolicy; slaMs: number; qrSecret: string };
@@ -128,10 +131,21 @@ export async function createDeps(
     lowStockRatio: config.LOW_STOCK_RATIO,
     paymentTimeoutMs: config.PAYMENT_TIMEOUT,
   };
+  const alerts = createAlertCenter({
+    db: database.db,
+    writer,
+    notifier,
+    logger,
+    now: () => clock.now(),
+    chain: config.ALERT_ESCALATION,
+    expireMs: config.ALERT_EXPIRE,
+    maxPerHour: config.ALERT_MAX_PER_HOUR,
+  });
   const processContext: ProcessContext = {
     rules,
     settings,
     parse: { wechatpayApiV3Key: config.WECHATPAY_APIV3_KEY },
+    alerts: alerts.context,
   };
   const processor = createProcessor({
     writer,
@@ -141,6 +155,8 @@ export async function createDeps(
     logger,
     tasks,
     onProcessed: (outcomes) => {
+      const hits = outcomes.flatMap((o) => o.results.flatMap((r) => r.alerts ?? []));
+      if (hits.length) tasks.defer("alert dispatch", () => alerts.dispatch(hits));
       for (const o of outcomes) {
         for (const r of o.results) {
           listingNotices(notifier, r.listing);
@@ -214,6 +230,7 @@ export async function createDeps(
     settings,
     reservations,
     notifier,
+    alerts,
     lock,
     jobLease,
     apiToken,

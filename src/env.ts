@@ -41,7 +41,50 @@ export const NOTIFY_AUDIENCES = [
   "cs_lead",
   "finance",
   "managers",
+  "supervisors",
+  "owner",
 ] as const satisfies readonly Audience[];
+
+export interface EscalationStep {
+  audience: Audience;
+  /** How long the step waits for a decision before the next is told; null on the last step. */
+  waitMs: number | null;
+}
+
+/** "managers:10m,supervisors:10m,owner" → who gets a P1 card first, and who next if nobody acts. */
+const escalation = z
+  .string()
+  .default("managers:10m,supervisors:10m,owner")
+  .transform((v, ctx) => {
+    const steps: EscalationStep[] = [];
+    const items = v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    items.forEach((item, i) => {
+      const [who = "", wait] = item.split(":").map((s) => s.trim());
+      if (!(NOTIFY_AUDIENCES as readonly string[]).includes(who)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${who}" is not an audience (${NOTIFY_AUDIENCES.join(", ")})`,
+        });
+        return;
+      }
+      const last = i === items.length - 1;
+      const ms = wait === undefined ? null : parseDuration(wait);
+      if (!last && (ms === null || ms <= 0)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${item}" needs a wait before the next step, e.g. ${who}:10m`,
+        });
+        return;
+      }
+      steps.push({ audience: who as Audience, waitMs: last ? null : ms });
+    });
+    if (steps.length === 0)
+      ctx.addIssue({ code: "custom", message: "needs at least one audience, e.g. managers" });
+    return steps;
+  });
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
@@ -117,6 +160,12 @@ const schema = z.object({
   LOW_STOCK_RATIO: ratio(0.3),
   PAYMENT_TIMEOUT: duration("15m"),
   AFTERSALE_SLA: duration("72h"),
+  /** P1 alert cards: who first, and whom to escalate to when nobody decides in time. */
+  ALERT_ESCALATION: escalation,
+  /** An alert nobody decided is closed as expired after this long (the order stays held). */
+  ALERT_EXPIRE: duration("48h"),
+  /** Per rule: notices beyond this many an hour are folded into one summary. */
+  ALERT_MAX_PER_HOUR: z.coerce.number().int().min(1).default(20),
   /** When buyer-paid shipping is refunded: with the refund that completes the order, spread over lines, or never. */
   AFTERSALE_SHIPPING_POLICY: z.enum(["on_full_refund", "proportional", "never"]).default("on_full_refund"),
   /** Points a refunded line used come back as points (true) or are forfeited (false); never as cash. */
@@ -171,6 +220,8 @@ const schema = z.object({
   NOTIFY_CS_LEAD: notifyTargets,
   NOTIFY_FINANCE: notifyTargets,
   NOTIFY_MANAGERS: notifyTargets,
+  NOTIFY_SUPERVISORS: notifyTargets,
+  NOTIFY_OWNER: notifyTargets,
   /** smtp://user:pass@host:port (or smtps://) for email targets. */
   SMTP_URL: optional.pipe(
     z

@@ -138,15 +138,15 @@ export function createWorker(opts: WorkerOptions = {}) {
         const deps = await depsFor(env);
         const due = jobsForTrigger(controller.cron, deps.config.TZ_DISPLAY);
         if (due.length === 0) deps.logger.warn({ cron: controller.cron }, "no job runs on this trigger");
-        await Promise.all(
-          due.map(async (job) => {
-            try {
-              await run(deps, job);
-            } catch (err) {
-              deps.logger.error({ err, job: job.name }, "job could not run");
-            }
-          }),
-        );
+        // One after another: each is short, and a trigger's jobs then never contend for the
+        // database (the every-minute trigger runs the reservation expiry and the alert escalation).
+        for (const job of due) {
+          try {
+            await run(deps, job);
+          } catch (err) {
+            deps.logger.error({ err, job: job.name }, "job could not run");
+          }
+        }
         await deps.tasks.drain();
         await deps.writer.flush();
       })();

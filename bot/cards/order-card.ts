@@ -17,6 +17,8 @@ const ATTENTION_LABELS: Record<string, string> = {
   manual_handling: "已付款但库存已释放,需人工处理",
   oversold_at_intake: "下单时库存不足(超卖),需人工处理",
   held_frozen_buyer: "客户已被冻结,新订单待审核放行",
+  held_alert: "异常预警暂停,待审核放行或拦截",
+  locked_alert: "超低价锁单,待运营核实",
 };
 
 export function attentionLabel(a: string): string {

@@ -1,7 +1,7 @@
 import jsonLogic, { type RulesLogic } from "json-logic-js";
 import { z } from "zod";
 import type { RuleEffect } from "../db/schema/order-events.ts";
-import { SOURCE_NAMES, type SourceName } from "../sources/types.ts";
+import { EVENT_SOURCES, type EventSource } from "../sources/types.ts";
 import { ANCHORS } from "./anchor.ts";
 import rulesFile from "./rules.json" with { type: "json" };
 
@@ -13,7 +13,7 @@ import rulesFile from "./rules.json" with { type: "json" };
 const ruleSchema = z
   .object({
     id: z.string().min(1),
-    source: z.enum(SOURCE_NAMES),
+    source: z.enum(EVENT_SOURCES),
     group: z.string().min(1),
     when: z.record(z.string(), z.unknown()),
     anchor: z.enum(ANCHORS as [string, ...string[]]).optional(),
@@ -29,7 +29,7 @@ export type AnchorRule = z.infer<typeof ruleSchema>;
 export interface RuleSet {
   rules: AnchorRule[];
   /** Every group's rules, first match wins, for each source. */
-  evaluate(source: SourceName, fields: Record<string, unknown>): RuleEffect[];
+  evaluate(source: EventSource, fields: Record<string, unknown>): RuleEffect[];
   byId(id: string): AnchorRule | undefined;
 }
 
@@ -41,7 +41,7 @@ export function loadRules(raw: unknown = rulesFile): RuleSet {
     ids.add(r.id);
     if (!jsonLogic.is_logic(r.when)) throw new Error(`anchor rule ${r.id}: "when" is not JsonLogic`);
   }
-  const bySource = new Map<SourceName, Map<string, AnchorRule[]>>();
+  const bySource = new Map<EventSource, Map<string, AnchorRule[]>>();
   for (const r of parsed.rules) {
     const groups = bySource.get(r.source) ?? new Map<string, AnchorRule[]>();
     groups.set(r.group, [...(groups.get(r.group) ?? []), r]);

@@ -37,6 +37,8 @@ export function isPlatform(v: string): v is Platform {
 export const SUPERVISORS: readonly Role[] = ["supervisor", "manager", "admin"];
 
 /** Roles that see buyers' full phone numbers and addresses; everyone else sees them masked. */
+/** Who may switch anomaly rules and change their parameters (SPEC §2.6: managers). */
+export const MANAGERS: readonly Role[] = ["manager", "admin"];
 export const SEES_CONTACT: readonly Role[] = ["supervisor", "manager", "warehouse", "admin"];
 
 /** True when `role` is one of `allowed` (admins always are). An empty list means everyone. */

@@ -2,24 +2,14 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../deps.ts";
 import { driftCsv, getRun, itemView, listRuns, runItems, runSummary, runView } from "../drift/index.ts";
-import { AppError } from "../errors.ts";
 import type { AppEnv } from "./middleware.ts";
+import { parseQuery as parse } from "./validate.ts";
 
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   after: z.coerce.number().int().min(0).default(0),
   kind: z.string().min(1).max(64).optional(),
 });
-
-function parse<T>(schema: z.ZodType<T>, v: unknown): T {
-  const r = schema.safeParse(v);
-  if (!r.success)
-    throw new AppError(
-      "bad_request",
-      r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
-    );
-  return r.data;
-}
 
 /** /api/v1/drift: the stored drift runs, one run's summary and items (keyset pages), its full list as CSV. */
 export function driftRoutes(deps: Deps) {

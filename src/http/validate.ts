@@ -16,3 +16,14 @@ export async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> 
   const path = issue.path.map(String).join(".");
   throw new AppError("bad_request", path ? `${path}: ${issue.message}` : issue.message);
 }
+
+/** Parses query parameters with a zod schema; a bad value is a 400 naming the parameter. */
+export function parseQuery<T>(schema: z.ZodType<T>, v: unknown): T {
+  const r = schema.safeParse(v);
+  if (!r.success)
+    throw new AppError(
+      "bad_request",
+      r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    );
+  return r.data;
+}

@@ -1,7 +1,9 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { syncChannelCase, trackReturn } from "../aftersales/channel-cases.ts";
 import { holdIfFrozen } from "../aftersales/freeze.ts";
+import { type AlertContext, evaluateOrderRules } from "../alerts/evaluate.ts";
 import { raiseAlert } from "../alerts/raise-alert.ts";
+import type { RecordedHit } from "../alerts/record-hit.ts";
 import type { RuleSet } from "../anchors/rules.ts";
 import type { Tx } from "../db/client.ts";
 import { orders, reservations } from "../db/schema/index.ts";
@@ -19,6 +21,8 @@ export interface HandleContext {
   settings: StockSettings;
   now: number;
   inboxId?: number | null;
+  /** The alert centre's rules; absent, no anomaly rules run (unit tests of the core). */
+  alerts?: AlertContext;
 }
 
 export interface Handled extends ApplyResult {
@@ -32,22 +36,29 @@ export interface Handled extends ApplyResult {
   caseOpened?: { caseId: number };
   /** A carrier push that followed a return shipment rather than an order's. */
   returnTracked?: { caseId: number; state: string };
+  /** Anomaly rule hits this event caused, for the alert centre to route after commit. */
+  alerts?: RecordedHit[];
 }
 
 const PAYMENT_SOURCES = new Set(["payment", "wechatpay"]);
 
 /**
  * What a source event does beyond the anchor: a payment deducts stock (once per reference), an
- * order created through a webhook reserves its stock like one created through the API. Every
+ * order created through a webhook reserves its stock like one created through the API, and the
+ * anomaly rules look at every new order snapshot and payment in the same transaction. Every
  * event then refreshes the order's row in the paid-order fact table.
  */
 export async function handleEvent(ctx: HandleContext, event: CanonicalEvent): Promise<Handled> {
-  const handled = await applyEffects(ctx, event);
+  const handled = await applyAndSettle(ctx, event);
+  if (ctx.alerts && !handled.duplicate && handled.orderNo && (event.order || handled.payment)) {
+    const hits = await evaluateOrderRules(ctx.tx, ctx.alerts, handled.orderNo, ctx.now);
+    if (hits.length) handled.alerts = hits;
+  }
   if (!handled.duplicate) await refreshFact(ctx.tx, handled.orderNo, ctx.now);
   return handled;
 }
 
-async function applyEffects(ctx: HandleContext, event: CanonicalEvent): Promise<Handled> {
+async function applyAndSettle(ctx: HandleContext, event: CanonicalEvent): Promise<Handled> {
   const { tx, now } = ctx;
   if (PAYMENT_SOURCES.has(event.source) && event.fields.status === "paid" && event.orderRef.orderNo) {
     // Stock first: a repeat or a conflicting amount is decided by the payment reference, before

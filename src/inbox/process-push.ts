@@ -1,4 +1,5 @@
 import { eq, inArray } from "drizzle-orm";
+import type { AlertContext } from "../alerts/evaluate.ts";
 import type { RuleSet } from "../anchors/rules.ts";
 import type { Tx } from "../db/client.ts";
 import { inbox } from "../db/schema/index.ts";
@@ -35,6 +36,8 @@ export interface ProcessContext {
   settings: StockSettings;
   /** Keys some sources need to read a stored body again (WeChat Pay's APIv3 key). */
   parse?: ParseContext;
+  /** The alert centre's rules, run on every order event. */
+  alerts?: AlertContext;
 }
 
 async function processOne(
@@ -58,7 +61,10 @@ async function processOne(
       const out: Handled[] = [];
       for (const event of evs) {
         out.push(
-          await handleEvent({ tx: sp, rules: pc.rules, settings: pc.settings, now, inboxId: id }, event),
+          await handleEvent(
+            { tx: sp, rules: pc.rules, settings: pc.settings, now, inboxId: id, alerts: pc.alerts },
+            event,
+          ),
         );
       }
       return out;

@@ -1,4 +1,5 @@
 export { type ApplyResult, applyEvent, contentEventId } from "./apply-event.ts";
+export { cancelOrder, whyNotStoppable } from "./cancel-order.ts";
 export { getOrder, type OrderView } from "./get-order.ts";
 export { findOrderNos, type LookupKind, lookupOrder, type OrderSummary } from "./lookup-order.ts";
 export {

@@ -13,7 +13,7 @@ export type Resolution = keyof typeof RESOLUTIONS;
 
 /** The resolutions that make sense for each reason an order was flagged. */
 export function resolutionsFor(attention: string): Resolution[] {
-  return attention === "held_frozen_buyer"
+  return attention === "held_frozen_buyer" || attention === "held_alert" || attention === "locked_alert"
     ? ["released", "cancelled"]
     : ["refunded", "restocked", "cancelled"];
 }

@@ -21,7 +21,7 @@ export {
   alertOverduePickups,
   listOverduePickups,
   type OverduePickup,
-  PICKUP_ALERT_KIND,
+  PICKUP_RULE_ID,
   PICKUP_WINDOW_MS,
 } from "./overdue-pickups.ts";
 export { getReport, latestReport, type ReportRow, saveReport } from "./store.ts";

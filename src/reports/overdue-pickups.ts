@@ -1,11 +1,12 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { raiseAlert } from "../alerts/raise-alert.ts";
+import { ruleById } from "../alerts/catalog.ts";
+import { recordHit } from "../alerts/record-hit.ts";
 import type { Reader, Tx } from "../db/client.ts";
-import { alerts } from "../db/schema/index.ts";
+import { type AlertLevel, alertHits, orders } from "../db/schema/index.ts";
 
-/** SPEC §2.6 logistics rule: shipped and no carrier pickup within 48 h. */
+/** SPEC §2.6 logistics rule: shipped and no carrier pickup within 48 h (the rule's `hours`). */
 export const PICKUP_WINDOW_MS = 48 * 3_600_000;
-export const PICKUP_ALERT_KIND = "pickup_overdue";
+export const PICKUP_RULE_ID = "pickup_overdue";
 
 export interface OverduePickup {
   orderNo: string;
@@ -50,22 +51,28 @@ export async function listOverduePickups(args: {
 }
 
 /**
- * Raises one P2 alert per order the first time it is found overdue, so the hourly check tells
- * people once, not every hour. Returns the orders alerted now.
+ * Records one `pickup_overdue` hit per order the first time it is found overdue (hits of a day
+ * group together), so the hourly check tells people once, not every hour, and closes the hits of
+ * orders a carrier has since picked up. Returns the orders hit now.
  */
 export async function alertOverduePickups(
   tx: Tx,
-  input: { overdue: OverduePickup[]; now: number },
+  input: { overdue: OverduePickup[]; now: number; level: AlertLevel; hours: number },
 ): Promise<Set<string>> {
+  const rule = ruleById(PICKUP_RULE_ID);
+  await tx.run(sql`
+    UPDATE alert_hits SET status = 'decided', outcome = 'noted', decided_by = 'system', decided_at = ${input.now}
+     WHERE rule_id = ${PICKUP_RULE_ID} AND status = 'open'
+       AND order_no IN (SELECT order_no FROM orders WHERE status_anchor <> 'shipped_at_warehouse')`);
   const orderNos = [...new Set(input.overdue.map((o) => o.orderNo))];
   const fresh = new Set<string>();
   // Chunked: SQLite caps bound variables per statement.
   for (let i = 0; i < orderNos.length; i += 500) {
     const chunk = orderNos.slice(i, i + 500);
     const known = await tx
-      .select({ orderNo: alerts.orderNo })
-      .from(alerts)
-      .where(and(eq(alerts.kind, PICKUP_ALERT_KIND), inArray(alerts.orderNo, chunk)));
+      .select({ orderNo: alertHits.orderNo })
+      .from(alertHits)
+      .where(and(eq(alertHits.ruleId, PICKUP_RULE_ID), inArray(alertHits.orderNo, chunk)));
     const seen = new Set(known.map((k) => k.orderNo));
     for (const no of chunk) if (!seen.has(no)) fresh.add(no);
   }
@@ -73,12 +80,22 @@ export async function alertOverduePickups(
   for (const o of input.overdue) {
     if (!fresh.has(o.orderNo) || raised.has(o.orderNo)) continue;
     raised.add(o.orderNo);
-    await raiseAlert(tx, input.now, {
-      kind: PICKUP_ALERT_KIND,
-      severity: "P2",
+    const [order] = await tx
+      .select({ paid: orders.actualPaid })
+      .from(orders)
+      .where(eq(orders.orderNo, o.orderNo));
+    await recordHit(tx, {
+      rule,
+      level: input.level,
       orderNo: o.orderNo,
-      message: `订单 ${o.orderNo} 出库超过 48 小时无揽收(运单 ${o.waybillNo})`,
-      details: { waybill_no: o.waybillNo, carrier: o.carrier, shipped_at: o.shippedAt },
+      amount: order?.paid ?? 0,
+      now: input.now,
+      escalateAfterMs: null,
+      finding: {
+        key: "pickup",
+        message: `订单 ${o.orderNo} 出库超过 ${input.hours} 小时无揽收(运单 ${o.waybillNo})`,
+        details: { waybill_no: o.waybillNo, carrier: o.carrier, shipped_at: o.shippedAt },
+      },
     });
   }
   return fresh;

@@ -15,6 +15,14 @@ export const SOURCE_NAMES = [
 ] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
+/**
+ * Where an order event can come from: the webhook sources, and anchorbot itself (a person's
+ * decision in chat, such as stopping an order an alert held). Internal events go through the
+ * same log and anchor rules as everyone else's, so the anchor stays a function of the events.
+ */
+export const EVENT_SOURCES = [...SOURCE_NAMES, "anchorbot"] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
 export interface RawPush {
   /** Exact bytes as received: signatures are computed over these, never over re-serialised JSON. */
   body: Buffer;
@@ -111,7 +119,7 @@ export interface ShipmentFacts {
 }
 
 export interface CanonicalEvent {
-  source: SourceName;
+  source: EventSource;
   /** Payload family inside the source, e.g. "tmc", "trade", "order_status_push", "outbound". */
   kind: string;
   /** The source's own id for this event, used for de-duplication; null when the source has none. */

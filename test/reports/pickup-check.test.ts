@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pickupCheckJob } from "../../jobs/pickup-check.ts";
 import { runJob } from "../../jobs/runner.ts";
-import { alerts } from "../../src/db/schema/index.ts";
+import { alertHits } from "../../src/db/schema/index.ts";
 import { api } from "../helpers/api.ts";
 import { settle, T0, type TestDeps, testDeps } from "../helpers/deps.ts";
 import { client } from "../helpers/push.ts";
@@ -73,7 +73,9 @@ describe("pickup-check job", () => {
     expect(text).toContain("运单 YTS-OLD(YTO)");
     expect(text).toContain("已 72 小时");
     for (const no of ["S-PICKED", "S-48H", "S-NEW"]) expect(text).not.toContain(no);
-    const raised = await deps.db.select().from(alerts).where(eq(alerts.kind, "pickup_overdue"));
+    const raised = (await deps.db.select().from(alertHits).where(eq(alertHits.ruleId, "pickup_overdue"))).map(
+      (h) => ({ ...h, severity: h.level }),
+    );
     expect(raised.map((a) => [a.orderNo, a.severity, a.status]).sort()).toEqual([
       ["S-49H", "P2", "open"],
       ["S-OLD", "P2", "open"],

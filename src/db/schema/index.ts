@@ -1,5 +1,6 @@
 export * from "./addresses.ts";
 export * from "./aftersales.ts";
+export * from "./alert-rules.ts";
 export * from "./alerts.ts";
 export * from "./anchor-changes.ts";
 export * from "./buyers.ts";

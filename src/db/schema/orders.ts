@@ -27,7 +27,8 @@ export const orders = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
-    index("orders_buyer_phone_idx").on(t.buyerPhone),
+    // 查单 by phone (newest first) and the alert rules' "orders of this phone in the last hour".
+    index("orders_buyer_phone_idx").on(t.buyerPhone, t.createdAt),
     index("orders_updated_at_idx").on(t.updatedAt),
     index("orders_anchor_idx").on(t.statusAnchor),
     // Daily figures and metrics read orders by the day they were created or paid.

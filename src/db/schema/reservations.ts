@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-export type ReservationStatus = "held" | "paid" | "expired";
+export type ReservationStatus = "held" | "paid" | "expired" | "cancelled";
 
 /** One row per order and SKU (lines of one SKU summed); held until paid or expired. */
 export const reservations = sqliteTable(

@@ -1,0 +1,134 @@
+import { and, desc, eq, gte, isNull, sql } from "drizzle-orm";
+import { freezeBuyer } from "../aftersales/freeze.ts";
+import type { Tx } from "../db/client.ts";
+import { type AlertLevel, alertHits, orders } from "../db/schema/index.ts";
+import type { Finding, RuleAction, RuleDef } from "./catalog.ts";
+
+/** Order flags an alert sets; a person's decision (or 查单's buttons) clears them. */
+export const ALERT_ATTENTION: Record<Exclude<RuleAction, "notify">, string> = {
+  hold: "held_alert",
+  freeze: "held_alert",
+  lock: "locked_alert",
+};
+export const ALERT_ATTENTIONS: readonly string[] = ["held_alert", "locked_alert"];
+
+/** A stored hit, as the dispatcher needs it after the transaction commits. */
+export interface RecordedHit {
+  id: number;
+  ruleId: string;
+  orderNo: string | null;
+  level: AlertLevel;
+  action: RuleAction;
+  message: string;
+  amount: number;
+  score: number | null;
+  /** The group's first hit; null when this hit is the first. */
+  groupId: number | null;
+  /** A follower that raised its group's action (a burst that crossed the freeze line). */
+  upgraded: boolean;
+}
+
+const RANK: Record<RuleAction, number> = { notify: 0, lock: 1, hold: 1, freeze: 2 };
+
+/**
+ * Stores a rule's finding and does what the rule does at once: holds or locks the order, or
+ * freezes the customer. A finding whose rule and key already have an open hit within the rule's
+ * window joins that group instead of opening a new decision.
+ */
+export async function recordHit(
+  tx: Tx,
+  input: {
+    rule: RuleDef;
+    level: AlertLevel;
+    orderNo: string | null;
+    amount: number;
+    finding: Finding;
+    now: number;
+    /** When the first escalation step runs out (P1 with decisions); null = never. */
+    escalateAfterMs: number | null;
+  },
+): Promise<RecordedHit> {
+  const { rule, finding, now } = input;
+  const action = finding.action ?? rule.action;
+  const lead = rule.groupWindowMs
+    ? (
+        await tx
+          .select({ id: alertHits.id, action: alertHits.action })
+          .from(alertHits)
+          .where(
+            and(
+              eq(alertHits.ruleId, rule.id),
+              eq(alertHits.groupKey, finding.key),
+              eq(alertHits.status, "open"),
+              isNull(alertHits.groupId),
+              gte(alertHits.createdAt, now - rule.groupWindowMs),
+            ),
+          )
+          .orderBy(desc(alertHits.id))
+          .limit(1)
+      )[0]
+    : undefined;
+  const escalates = !lead && input.level === "P1" && rule.decisions && input.escalateAfterMs !== null;
+  const [row] = await tx
+    .insert(alertHits)
+    .values({
+      ruleId: rule.id,
+      orderNo: input.orderNo,
+      groupKey: finding.key,
+      groupId: lead?.id ?? null,
+      level: input.level,
+      action,
+      score: finding.score ?? null,
+      amount: input.amount,
+      message: finding.message,
+      details: finding.details,
+      status: "open",
+      nextEscalationAt: escalates ? now + input.escalateAfterMs! : null,
+      createdAt: now,
+    })
+    .returning({ id: alertHits.id });
+  const upgraded = Boolean(lead && RANK[action] > RANK[lead.action as RuleAction]);
+  if (lead && upgraded)
+    await tx
+      .update(alertHits)
+      .set({ action, score: finding.score ?? null, message: finding.message })
+      .where(eq(alertHits.id, lead.id));
+  await act(tx, action, input.orderNo, finding, rule, now);
+  return {
+    id: row!.id,
+    ruleId: rule.id,
+    orderNo: input.orderNo,
+    level: input.level,
+    action,
+    message: finding.message,
+    amount: input.amount,
+    score: finding.score ?? null,
+    groupId: lead?.id ?? null,
+    upgraded,
+  };
+}
+
+async function act(
+  tx: Tx,
+  action: RuleAction,
+  orderNo: string | null,
+  f: Finding,
+  rule: RuleDef,
+  now: number,
+) {
+  if (action === "notify" || !orderNo) return;
+  if (action === "freeze") {
+    const [o] = await tx
+      .select({ phone: orders.buyerPhone, buyerId: orders.buyerId })
+      .from(orders)
+      .where(eq(orders.orderNo, orderNo));
+    const key = o?.phone ?? o?.buyerId;
+    if (key)
+      await freezeBuyer(tx, { key, reason: `告警「${rule.name}」:${f.message}`, by: `rule:${rule.id}`, now });
+  }
+  // An order already flagged for something else keeps that flag; the hit still waits for a decision.
+  await tx
+    .update(orders)
+    .set({ attention: ALERT_ATTENTION[action], updatedAt: now })
+    .where(and(eq(orders.orderNo, orderNo), sql`${orders.attention} IS NULL`));
+}
