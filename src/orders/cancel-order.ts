@@ -4,6 +4,7 @@ import type { RuleSet } from "../anchors/rules.ts";
 import type { Tx } from "../db/client.ts";
 import { orders } from "../db/schema/index.ts";
 import { AppError } from "../errors.ts";
+import { refreshFact } from "../facts/refresh-fact.ts";
 import { cancelReservations } from "../inventory/cancel-reservations.ts";
 import type { ListingChange } from "../inventory/low-stock.ts";
 import type { StockSettings } from "../inventory/stock-math.ts";
@@ -65,6 +66,7 @@ export async function cancelOrder(
     .update(orders)
     .set({ attention: null, updatedAt: input.now })
     .where(eq(orders.orderNo, input.orderNo));
+  await refreshFact(tx, input.orderNo, input.now);
   return cancelReservations(tx, {
     orderNo: input.orderNo,
     reason: input.reason,

@@ -35,6 +35,16 @@ describe("GET /api/v1/metrics", () => {
     }
   });
 
+  it("answers every metric in the registry with its caliber", async () => {
+    const { body } = await a.call("GET", "/metrics");
+    for (const m of body.metrics) {
+      const res = await a.call("GET", `/metrics/${m.id}?${period}`);
+      expect(res.status, `${m.id}: ${JSON.stringify(res.body)}`).toBe(200);
+      expect(res.body.caliber).toBe(m.caliber);
+      expect(res.body.rows.length, m.id).toBeGreaterThan(0);
+    }
+  });
+
   it("answers one metric by id or Chinese name with its caliber", async () => {
     const byName = await a.call("GET", `/metrics/${encodeURIComponent("支付订单数")}?${period}`);
     expect(byName.status).toBe(200);

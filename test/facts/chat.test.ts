@@ -67,6 +67,13 @@ describe("指标 / metric", () => {
     for (const m of METRICS) expect(answer).toContain(`${m.zh}(${m.id}`);
   });
 
+  it("answers every metric in the registry, each with its caliber", async () => {
+    for (const m of METRICS) {
+      const answer = await c.sayText("boss", `指标 ${m.zh} 7天`);
+      expect(answer, m.id).toContain(`口径:${m.caliber}`);
+    }
+  });
+
   it("answers a metric split by channel with the caliber beside the values", async () => {
     const answer = await c.sayText("fin", "指标 支付金额 今日 按 渠道");
     const [taobao, shopee] = [actualPaidOf(ORDERS[0]!), actualPaidOf(ORDERS[1]!)];
