@@ -37,16 +37,22 @@ function markFirstOrders(keys: string[] | null): SQL {
  * case change may call it as often as it likes. An order that is not paid has no row.
  */
 export async function refreshFact(tx: Tx, orderNo: string, now: number): Promise<void> {
-  const before = await tx.all<{ k: string }>(
-    sql`select buyer_key as k from order_facts where order_no = ${orderNo}`,
+  type Key = { k: string; t: number; f: number };
+  const before = await tx.all<Key>(
+    sql`delete from order_facts where order_no = ${orderNo} returning buyer_key as k, paid_at as t, buyer_first as f`,
   );
-  await tx.run(sql`delete from order_facts where order_no = ${orderNo}`);
-  await tx.run(insertFacts(sql`o.order_no = ${orderNo}`, now));
-  const after = await tx.all<{ k: string }>(
-    sql`select buyer_key as k from order_facts where order_no = ${orderNo}`,
+  const after = await tx.all<Key>(
+    sql`${insertFacts(sql`o.order_no = ${orderNo}`, now)} returning buyer_key as k, paid_at as t, 0 as f`,
   );
-  const keys = [...new Set([...before, ...after].map((r) => r.k))];
-  if (keys.length > 0) await tx.run(markFirstOrders(keys));
+  // Whose first order it is can only change when the order's buyer or payment time did.
+  const [b, a] = [before[0], after[0]];
+  if (!b && !a) return;
+  if (b && a && b.k === a.k && b.t === a.t) {
+    if (b.f) await tx.run(sql`update order_facts set buyer_first = 1 where order_no = ${orderNo}`);
+    return;
+  }
+  const keys = [...new Set([b?.k, a?.k].filter((k): k is string => k !== undefined))];
+  await tx.run(markFirstOrders(keys));
 }
 
 /** Throws the table away and builds it again from the orders and their event log. */
