@@ -111,6 +111,11 @@ export async function queryMetric(args: {
 }): Promise<MetricAnswer> {
   const m = getMetric(args.id);
   checkRange(args.from, args.to);
+  if (m.forcedBy && args.by && args.by !== m.forcedBy)
+    throw new AppError(
+      "bad_request",
+      `「${m.zh}」总是按${DIM_LABELS[m.forcedBy]}列出,不能按${DIM_LABELS[args.by]}拆分`,
+    );
   const by = m.forcedBy ?? args.by ?? null;
   if (by && !metricDims(m).includes(by))
     throw new AppError(

@@ -59,6 +59,7 @@ describe("GET /api/v1/metrics", () => {
     ["/metrics/gmv?from=2026-11-28&to=2026-11-01", 400],
     ["/metrics/gmv?by=colour", 400],
     ["/metrics/avg_order_value?by=sku", 400],
+    ["/metrics/top_skus?by=channel", 400],
     ["/metrics/happiness", 404],
   ])("%s → %i with {error, message}", async (path, status) => {
     const res = await a.call("GET", path);
