@@ -141,6 +141,7 @@ describe("decisions on alert cards", () => {
     const oc = look.replies.find((r) => r.kind === "card");
     if (oc?.kind !== "card") throw new Error("no order card");
     expect(oc.card.lines?.join("\n")).toContain("异常预警暂停");
+    expect(oc.card.lines?.join("\n")).toContain(`(告警 ${hit!.id})`);
     const released = await c.click("mgr1", oc.card.id, button(oc.card, "审核通过,放行"));
     expect(replyText(released)).toContain("已放行");
     expect((await order(deps, no)).attention).toBeNull();
