@@ -1,4 +1,5 @@
-/** `npm run bench [ingest|hot-sku|lookup|drift]`: the benchmarks, each printing its figures beside baselines from the same run. */
+/** `npm run bench [ingest|hot-sku|lookup|drift|alerts]`: the benchmarks, each printing its figures beside baselines from the same run. */
+import { benchAlerts } from "./alerts.ts";
 import { benchDrift } from "./drift.ts";
 import { benchHotSku } from "./hot-sku.ts";
 import { benchIngest } from "./ingest.ts";
@@ -9,3 +10,4 @@ if (!only || only === "ingest") await benchIngest();
 if (!only || only === "hot-sku") await benchHotSku();
 if (!only || only === "lookup") await benchLookup();
 if (!only || only === "drift") await benchDrift();
+if (!only || only === "alerts") await benchAlerts();
