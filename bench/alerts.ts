@@ -110,7 +110,10 @@ export async function benchAlerts(): Promise<Record<string, number>> {
       const res = await app.request("/webhooks/miniapp", {
         method: "POST",
         body,
-        headers: { "content-type": "application/json", ...signOwn(SECRET, Math.floor(Date.now() / 1000), body) },
+        headers: {
+          "content-type": "application/json",
+          ...signOwn(SECRET, Math.floor(Date.now() / 1000), body),
+        },
       });
       if (res.status !== 200) throw new Error(`push ${no}: ${res.status} ${await res.text()}`);
       for (let w = 0; w < 2000 && !queued.has(no); w++) await new Promise((r) => setTimeout(r, 1));

@@ -55,7 +55,6 @@ export async function generate(file: string, addresses = 500) {
   db.close();
 }
 
-
 export async function benchLookup(): Promise<Record<string, number>> {
   // BENCH_LOOKUP_DB reuses (or keeps) a generated file between runs while tuning.
   const reuse = process.env.BENCH_LOOKUP_DB;
