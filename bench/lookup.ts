@@ -16,12 +16,16 @@ import { registerCommands } from "../commands/index.ts";
 import { createDeps } from "../src/deps.ts";
 import { parseEnv } from "../src/env.ts";
 import { fmt } from "./lib/load.ts";
+import { stats } from "./lib/stats.ts";
 
 const N = Number(process.env.BENCH_LOOKUP_N ?? 1_000_000);
 const SAMPLES = Number(process.env.BENCH_LOOKUP_SAMPLES ?? 5_000);
 
-/** Fills the tables with recursive CTEs: one statement per table, so generation takes seconds. */
-export async function generate(file: string) {
+/**
+ * Fills the tables with recursive CTEs: one statement per table, so generation takes seconds.
+ * `addresses` is how many distinct street addresses the orders share.
+ */
+export async function generate(file: string, addresses = 500) {
   const db = createClient({ url: `file:${file}` });
   await db.execute("PRAGMA journal_mode=WAL");
   await db.execute("PRAGMA synchronous=OFF");
@@ -37,7 +41,7 @@ export async function generate(file: string) {
       `${seq} INSERT INTO order_lines (order_no, line_no, sku, name, qty, unit_price, amount)
        SELECT 'B' || i, 1, 'SKU-' || (i % 2000), '商品 ' || (i % 2000), 1 + i % 3, 5000, 5000 * (1 + i % 3) FROM s`,
       `${seq} INSERT INTO addresses (order_no, name, phone, province, city, district, detail)
-       SELECT 'B' || i, '买家' || (i % 1000), '139' || printf('%08d', i % 300000), '浙江省', '杭州市', '西湖区', '文三路' || (i % 500) || '号' FROM s`,
+       SELECT 'B' || i, '买家' || (i % 1000), '139' || printf('%08d', i % 300000), '浙江省', '杭州市', '西湖区', '文三路' || (i % ${addresses}) || '号' FROM s`,
       `${seq} INSERT INTO shipments (order_no, waybill_no, carrier, state, last_node_text, last_node_at, last_node_area, picked_up_at, event_time, updated_at)
        SELECT 'B' || i, 'YT' || (7000000000 + i), 'yuantong', 'in_transit', '快件已到达【杭州中转部】', ${t0} + i * 5000 + 86400000, '杭州市',
          ${t0} + i * 5000 + 7200000, ${t0} + i * 5000 + 86400000, ${t0} + i * 5000 + 86400000 FROM s WHERE i % 4 <> 0`,
@@ -50,15 +54,6 @@ export async function generate(file: string) {
   );
   db.close();
 }
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-}
-
-const stats = (ms: number[]) => {
-  const s = [...ms].sort((a, b) => a - b);
-  return { p50: percentile(s, 0.5), p99: percentile(s, 0.99) };
-};
 
 export async function benchLookup(): Promise<Record<string, number>> {
   // BENCH_LOOKUP_DB reuses (or keeps) a generated file between runs while tuning.

@@ -85,7 +85,7 @@ export function orderCard({ order: o, role, tz, now, suggestedReply }: OrderCard
     }
   }
   for (const a of o.alerts.filter((x) => x.status === "open"))
-    lines.push(`⚠ 告警 ${a.severity} ${a.message}`);
+    lines.push(`⚠ 告警 ${a.severity} ${a.message}${a.kind.startsWith("rule:") ? `(告警 ${a.id})` : ""}`);
   for (const c of o.aftersales)
     lines.push(
       `售后 #${c.id} ${KINDS[c.kind as keyof typeof KINDS] ?? c.kind} ${STATUS_LABELS[c.status as keyof typeof STATUS_LABELS] ?? c.status}`,

@@ -28,6 +28,7 @@ export function decisionActions(hitId: number): NoticeAction[] {
   }));
 }
 
+const idList = (ids: number[]) => `#${ids.slice(0, 10).join("、#")}${ids.length > 10 ? " …" : ""}`;
 const yuan = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
 
 /** The lines a hit shows people: what fired, the score's parts, what was done, the group's size. */
@@ -190,49 +191,8 @@ export function createAlertCenter(o: AlertCenterOptions) {
    */
   async function tick(now: number): Promise<{ escalated: number; expired: number; summarised: number }> {
     const silences = await activeSilences(o.db, now);
-    const due = await o.db
-      .select()
-      .from(alertHits)
-      .where(and(eq(alertHits.status, "open"), lte(alertHits.nextEscalationAt, now)))
-      .orderBy(asc(alertHits.nextEscalationAt))
-      .limit(500);
-    const sizes = await groupSizes(
-      o.db,
-      due.map((d) => d.id),
-    );
-    let escalated = 0;
-    for (const h of due) {
-      const until = silences.get(h.ruleId);
-      if (until) {
-        // Muted: the next step waits for the silence to end.
-        await o.writer.run((tx) =>
-          tx.update(alertHits).set({ nextEscalationAt: until }).where(eq(alertHits.id, h.id)),
-        );
-        continue;
-      }
-      const step = h.escalation + 1;
-      const next = o.chain[step];
-      const moved = await o.writer.run(async (tx) => {
-        const r = await tx
-          .update(alertHits)
-          .set({
-            escalation: step,
-            nextEscalationAt: next?.waitMs ? now + next.waitMs : null,
-            notifiedAt: next ? now : h.notifiedAt,
-          })
-          .where(
-            and(eq(alertHits.id, h.id), eq(alertHits.status, "open"), eq(alertHits.escalation, h.escalation)),
-          );
-        return r.rowsAffected === 1;
-      });
-      if (!moved || !next) continue;
-      const rule = ruleById(h.ruleId);
-      await o.notifier.send(
-        hitNotice(rule, { ...h, escalation: step }, next.audience, { groupSize: sizes.get(h.id) ?? 1, step }),
-      );
-      escalated++;
-    }
-
+    const summarised = await summariseHeldBack(now, silences);
+    const escalated = await escalateDue(now, silences);
     const expired = await o.writer.run(async (tx) => {
       const r = await tx
         .update(alertHits)
@@ -246,8 +206,11 @@ export function createAlertCenter(o: AlertCenterOptions) {
         .where(and(eq(alertHits.status, "open"), lte(alertHits.createdAt, now - o.expireMs)));
       return r.rowsAffected;
     });
+    return { escalated, expired, summarised };
+  }
 
-    // Hits the hourly limit held back (not silenced, not P3): one summary per rule.
+  /** Hits the hourly limit held back (not silenced, not P3): one summary per rule. */
+  async function summariseHeldBack(now: number, silences: Map<string, number>): Promise<number> {
     const held = await o.db
       .select({
         ruleId: alertHits.ruleId,
@@ -276,14 +239,88 @@ export function createAlertCenter(o: AlertCenterOptions) {
           to,
           severity: g.level,
           title: `【${rule.name}】另有 ${ids.length} 条告警未单独通知`,
-          text: `规则「${rule.name}」在通知上限(每小时 ${o.maxPerHour} 条)之外又命中 ${ids.length} 次:告警 #${ids.slice(0, 10).join("、#")}${ids.length > 10 ? " …" : ""}。发送「告警 open」逐条处理。`,
+          text: `规则「${rule.name}」有 ${ids.length} 条命中未单独通知(静默期间,或超出每小时 ${o.maxPerHour} 条的上限):${idList(ids)}。发送「告警 open」逐条处理。`,
         });
       await o.writer.run((tx) =>
         tx.update(alertHits).set({ notifiedAt: now }).where(inArray(alertHits.id, ids)),
       );
       summarised += ids.length;
     }
-    return { escalated, expired, summarised };
+    return summarised;
+  }
+
+  /**
+   * P1 decisions nobody took within their step's wait move up one step. Each gets its card at
+   * the next audience while the rule is under its hourly limit; beyond it, one summary per rule
+   * and audience. A silenced rule's next step waits for the silence to end.
+   */
+  async function escalateDue(now: number, silences: Map<string, number>): Promise<number> {
+    const due = await o.db
+      .select()
+      .from(alertHits)
+      .where(and(eq(alertHits.status, "open"), lte(alertHits.nextEscalationAt, now)))
+      .orderBy(asc(alertHits.nextEscalationAt))
+      .limit(500);
+    const sizes = await groupSizes(
+      o.db,
+      due.map((d) => d.id),
+    );
+    const budget = new Map<string, number>();
+    const folded = new Map<string, { rule: RuleDef; to: Audience; ids: number[] }>();
+    const cards: { id: number; notice: Notice }[] = [];
+    let escalated = 0;
+    for (const h of due) {
+      const until = silences.get(h.ruleId);
+      const step = h.escalation + 1;
+      const next = o.chain[step];
+      const moved = await o.writer.run(async (tx) => {
+        const r = await tx
+          .update(alertHits)
+          .set(
+            until
+              ? { nextEscalationAt: until }
+              : { escalation: step, nextEscalationAt: next?.waitMs ? now + next.waitMs : null },
+          )
+          .where(
+            and(eq(alertHits.id, h.id), eq(alertHits.status, "open"), eq(alertHits.escalation, h.escalation)),
+          );
+        return r.rowsAffected === 1;
+      });
+      if (!moved || until || !next) continue;
+      escalated++;
+      const rule = ruleById(h.ruleId);
+      if (!budget.has(h.ruleId)) budget.set(h.ruleId, o.maxPerHour - (await notifiedLastHour(h.ruleId, now)));
+      const left = budget.get(h.ruleId)!;
+      if (left > 0) {
+        budget.set(h.ruleId, left - 1);
+        cards.push({
+          id: h.id,
+          notice: hitNotice(rule, { ...h, escalation: step }, next.audience, {
+            groupSize: sizes.get(h.id) ?? 1,
+            step,
+          }),
+        });
+      } else {
+        const key = `${h.ruleId}|${next.audience}`;
+        const f = folded.get(key) ?? { rule, to: next.audience, ids: [] };
+        f.ids.push(h.id);
+        folded.set(key, f);
+      }
+    }
+    for (const c of cards) await o.notifier.send(c.notice);
+    for (const f of folded.values())
+      await o.notifier.send({
+        to: f.to,
+        severity: "P1",
+        title: `【${f.rule.name}】${f.ids.length} 条告警升级到你,未逐条发卡片`,
+        text: `规则「${f.rule.name}」有 ${f.ids.length} 条告警在时限内无人处理,已升级(超出每小时 ${o.maxPerHour} 条的通知上限):${idList(f.ids)}。发送「告警 <编号>」逐条处理。`,
+      });
+    const sentIds = [...cards.map((c) => c.id), ...[...folded.values()].flatMap((f) => f.ids)];
+    if (sentIds.length)
+      await o.writer.run((tx) =>
+        tx.update(alertHits).set({ notifiedAt: now }).where(inArray(alertHits.id, sentIds)),
+      );
+    return escalated;
   }
 
   return { rules, context, chain: o.chain, dispatch, tick };

@@ -88,12 +88,19 @@ export async function recordHit(
     })
     .returning({ id: alertHits.id });
   const upgraded = Boolean(lead && RANK[action] > RANK[lead.action as RuleAction]);
-  if (lead && upgraded)
+  await act(tx, action, input.orderNo, finding, rule, now);
+  if (lead && upgraded) {
+    // The group now stands for the stronger finding, and every order in it gets its hold.
     await tx
       .update(alertHits)
-      .set({ action, score: finding.score ?? null, message: finding.message })
+      .set({ action, score: finding.score ?? null, message: finding.message, details: finding.details })
       .where(eq(alertHits.id, lead.id));
-  await act(tx, action, input.orderNo, finding, rule, now);
+    if (action !== "notify")
+      await tx.run(sql`
+        UPDATE orders SET attention = ${ALERT_ATTENTION[action]}, updated_at = ${now}
+         WHERE attention IS NULL AND order_no IN (
+           SELECT order_no FROM alert_hits WHERE (id = ${lead.id} OR group_id = ${lead.id}) AND status = 'open')`);
+  }
   return {
     id: row!.id,
     ruleId: rule.id,

@@ -119,7 +119,7 @@ export function orderRoutes(deps: Deps) {
       if (!r) throw new AppError("not_found", `order ${orderNo} not found`);
       const now = deps.clock.now();
       return handleEvent(
-        { tx, rules: deps.rules, settings: deps.settings, now },
+        { tx, rules: deps.rules, settings: deps.settings, now, alerts: deps.alerts.context },
         {
           source: "payment",
           kind: "payment",
@@ -133,6 +133,7 @@ export function orderRoutes(deps: Deps) {
     });
     const p = handled.payment!;
     listingNotices(deps.notifier, handled.listing);
+    if (handled.alerts) deps.tasks.defer("alert dispatch", () => deps.alerts.dispatch(handled.alerts!));
     if (p.outcome === "conflict") {
       throw new AppError(
         "conflict",

@@ -101,7 +101,11 @@ const SUMMARY = (query: unknown, phone: unknown, events: number, others: number)
         (select * from order_events where order_no = o.order_no order by event_time desc, id desc limit ${events}) e) as events,
     (select json_group_array(json_object('id', al.id, 'kind', al.kind, 'severity', al.severity,
         'message', al.message, 'status', al.status, 'createdAt', al.created_at)) from
-        (select * from alerts where order_no = o.order_no order by id desc limit 5) al) as alerts,
+        (select * from (
+           select id, kind, severity, message, status, created_at from alerts where order_no = o.order_no
+           union all
+           select id, 'rule:' || rule_id, level, message, status, created_at from alert_hits where order_no = o.order_no)
+         order by created_at desc, id desc limit 5) al) as alerts,
     (select json_group_array(json_object('id', c.id, 'kind', c.kind, 'status', c.status)) from
         (select * from aftersale_cases where order_no = o.order_no order by id desc limit 3) c) as aftersales,
     (select json_extract(ss.fields, '$.packing_media') from source_statuses ss

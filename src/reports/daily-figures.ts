@@ -24,7 +24,24 @@ export interface DailyFigures {
   slaBreaches: number;
   /** Paid amount of the 7 days ending with `day`, oldest first. */
   last7: { day: string; paidAmount: number }[];
+  /** Each anomaly rule's effect on the hits raised during the day (rules without hits omitted). */
+  rules: ({ ruleId: string } & RuleEffect)[];
+  /** P3 hits of the day: the digest (kept in the stored text, not in the flat figures). */
+  digest: { id: number; ruleId: string; orderNo: string | null; message: string }[];
 }
+
+const EFFECT_KEYS = [
+  "hits",
+  "groups",
+  "decided",
+  "undecided",
+  "approved",
+  "rejected",
+  "frozen",
+  "expired",
+  "amountHeld",
+  "amountStopped",
+] as const;
 
 /** Printed under the figures (口径): what each number counts. */
 export const CALIBER = [
@@ -32,6 +49,8 @@ export const CALIBER = [
   "实付 = 当日付款订单 SUM(actual_paid),买家实付(含运费)",
   "付款时间 = 渠道 pay_time,无则首笔支付回调的入账时间;退款按审批通过时间计",
 ];
+
+import { type RuleEffect, ruleEffects } from "../alerts/effect.ts";
 
 const n = (v: unknown): number => (v == null ? 0 : Number(v));
 
@@ -95,12 +114,18 @@ export async function dailyFigures(args: {
       sql`select count(*) as c, coalesce(sum(total), 0) as s from refunds where created_at >= ${start} and created_at < ${end}`,
     ),
     one(sql`select found as v from drift_runs where day = ${day} and status = 'ok' order by id desc limit 1`),
-    one(sql`select count(*) as v from alerts where status = 'open'`),
+    one(
+      sql`select (select count(*) from alerts where status = 'open') + (select count(*) from alert_hits where status = 'open' and group_id is null) as v`,
+    ),
     one(
       sql`select count(*) as v from aftersale_cases where sla_escalated_at >= ${start} and sla_escalated_at < ${end}`,
     ),
   ]);
   const today = paid.last7[6]!;
+  const effects = await ruleEffects(db, { from: start, to: end });
+  const digest = await db.all<{ id: number; rule_id: string; order_no: string | null; message: string }>(
+    sql`select id, rule_id, order_no, message from alert_hits where level = 'P3' and created_at >= ${start} and created_at < ${end} order by id`,
+  );
   return {
     day,
     ordersCreated,
@@ -113,6 +138,8 @@ export async function dailyFigures(args: {
     openAlerts,
     slaBreaches,
     last7: paid.last7,
+    rules: [...effects].map(([ruleId, e]) => ({ ruleId, ...e })),
+    digest: digest.map((d) => ({ id: d.id, ruleId: d.rule_id, orderNo: d.order_no, message: d.message })),
   };
 }
 
@@ -130,6 +157,7 @@ export function flattenFigures(f: DailyFigures): Record<string, number> {
     sla_breaches: f.slaBreaches,
   };
   for (const d of f.last7) out[`paid_amount@${d.day}`] = d.paidAmount;
+  for (const r of f.rules) for (const k of EFFECT_KEYS) out[`rule.${r.ruleId}.${k}`] = r[k];
   return out;
 }
 
@@ -150,5 +178,20 @@ export function unflattenFigures(day: string, flat: Record<string, number>): Dai
       day: d,
       paidAmount: v(`paid_amount@${d}`),
     })),
+    rules: [...new Set(Object.keys(flat).flatMap((k) => /^rule\.([^.]+)\./.exec(k)?.[1] ?? []))].map(
+      (ruleId) => {
+        const e = Object.fromEntries(EFFECT_KEYS.map((k) => [k, v(`rule.${ruleId}.${k}`)])) as Record<
+          (typeof EFFECT_KEYS)[number],
+          number
+        >;
+        const stopped = e.rejected + e.frozen;
+        return {
+          ruleId,
+          ...e,
+          falsePositiveRate: e.approved + stopped ? e.approved / (e.approved + stopped) : null,
+        };
+      },
+    ),
+    digest: [],
   };
 }

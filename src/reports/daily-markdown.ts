@@ -1,3 +1,5 @@
+import { findRule } from "../alerts/catalog.ts";
+import { formatEffect } from "../alerts/format.ts";
 import { monthDay } from "../shared/day.ts";
 import { CALIBER, type DailyFigures } from "./daily-figures.ts";
 
@@ -15,6 +17,24 @@ function change(today: number, before: number): string {
   // Tenths of a percent in integers: (today − before) × 1000 / before, rounded half away from zero.
   const permille = Math.round((Math.abs(today - before) * 1000) / before);
   return `${today > before ? "+" : "-"}${Math.floor(permille / 10)}.${permille % 10}%`;
+}
+
+/** The alert centre's part: each rule's effect on the day's hits, then the P3 digest. */
+function alertLines(f: DailyFigures): string[] {
+  if (f.rules.length === 0 && f.digest.length === 0) return [];
+  const hits = f.rules.reduce((s, r) => s + r.hits, 0);
+  const stopped = f.rules.reduce((s, r) => s + r.amountStopped, 0);
+  const out = ["", `异常预警:命中 **${hits}** 次 · 拦截金额 **${yuan(stopped)}**`];
+  for (const r of f.rules) out.push(`- ${findRule(r.ruleId)?.name ?? r.ruleId}:${formatEffect(r)}`);
+  if (f.digest.length) {
+    out.push("", `P3 摘要(${f.digest.length} 条):`);
+    for (const d of f.digest.slice(0, 20))
+      out.push(
+        `- #${d.id} ${findRule(d.ruleId)?.name ?? d.ruleId}${d.orderNo ? ` ${d.orderNo}` : ""}:${d.message}`,
+      );
+    if (f.digest.length > 20) out.push(`- …… 另有 ${f.digest.length - 20} 条,发送「告警 all」查看`);
+  }
+  return out;
 }
 
 export const chartPath = (id: number): string => `/api/v1/reports/${id}.png`;
@@ -45,6 +65,7 @@ export function dailyReportText(f: DailyFigures, id: number | null, timeZone: st
     `- 状态漂移:**${f.driftFound}**`,
     `- 未处理告警:**${f.openAlerts}**`,
     `- 售后超时升级:**${f.slaBreaches}**`,
+    ...alertLines(f),
     "",
     `近 7 日实付:${f.last7.map((d) => `${monthDay(d.day)} ${yuan(d.paidAmount)}`).join(" · ")}`,
     "",

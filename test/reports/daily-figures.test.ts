@@ -77,6 +77,9 @@ function expected(w: World) {
     slaBreaches: w.orders.filter((o) => o.escalatedAt !== undefined && shanghaiDay(o.escalatedAt) === DAY)
       .length,
     last7: days7.map((d) => ({ day: d, paidAmount: sum(paidOn(d).map((o) => o.actualPaid)) })),
+    // No anomaly rule ran on this world (its orders are written directly): no effect, no digest.
+    rules: [],
+    digest: [],
   };
 }
 
