@@ -51,11 +51,14 @@ export async function benchAlerts(): Promise<Record<string, number>> {
     let seq = 0;
     const phone = () => `139${String(Math.floor(Math.random() * 300_000)).padStart(8, "0")}`;
 
-    /** A new order on an existing customer's phone; one in 20 goes to a hotel above ¥500 (a hit). */
+    /**
+     * A new order on an existing customer's phone; one in 200 goes to a hotel above ¥500 (a hit:
+     * our users' shop stopped 417 orders in a day and a half, a fraction of a percent of its orders).
+     */
     const insertOrder = async (tx: Parameters<Parameters<typeof deps.writer.run>[0]>[0]) => {
       const i = ++seq;
       const no = `BA${process.pid}-${i}-${Math.random().toString(36).slice(2, 6)}`;
-      const hotel = i % 20 === 0;
+      const hotel = i % 200 === 0;
       const at = t0 + i * 1000;
       const amount = hotel ? 60_000 : 10_000 + (i % 5000);
       await tx.run(sql`INSERT INTO orders (order_no, channel, status_anchor, buyer_id, buyer_phone, order_amount,
@@ -69,6 +72,7 @@ export async function benchAlerts(): Promise<Record<string, number>> {
     };
 
     const evaluate: number[] = [];
+    const withHit: number[] = [];
     const baseline: number[] = [];
     let hits = 0;
     for (let i = 0; i < SAMPLES + 500; i++) {
@@ -82,11 +86,13 @@ export async function benchAlerts(): Promise<Record<string, number>> {
         if (i >= 500) {
           baseline.push(m - b);
           evaluate.push(e - m);
+          if (found.length) withHit.push(e - m);
           hits += found.length;
         }
       });
     }
     const ev = stats(evaluate);
+    const hitStats = stats(withHit);
     const base = stats(baseline);
 
     // Webhook in → stored → processed with the rules → the P1 card queued for the manager.
@@ -133,6 +139,9 @@ export async function benchAlerts(): Promise<Record<string, number>> {
     );
     console.log(
       `  all rules on one order event       p50 ${ev.p50.toFixed(3)} ms  p99 ${ev.p99.toFixed(3)} ms  (${fmt(ev.p99 / base.p99, 1)}× the bare select's p99; target p99 ≤ 1 ms)`,
+    );
+    console.log(
+      `  … the ${fmt(withHit.length)} events with a hit     p50 ${hitStats.p50.toFixed(3)} ms  p99 ${hitStats.p99.toFixed(3)} ms  (recording the hit and holding the order included)`,
     );
     console.log(
       `  webhook in → P1 card queued        p50 ${e2e.p50.toFixed(1)} ms  p99 ${e2e.p99.toFixed(1)} ms  (${fmt(PUSHES)} pushes of a held order; target ≤ 1,000 ms)`,

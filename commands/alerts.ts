@@ -1,3 +1,4 @@
+import { desc, eq } from "drizzle-orm";
 import { type Card, newCardId } from "../bot/card.ts";
 import { auditChat, type CommandDef, requireRole } from "../bot/command.ts";
 import { shortTime, yuan } from "../bot/text.ts";
@@ -18,6 +19,7 @@ import {
   unsilenceRule,
 } from "../src/alerts/index.ts";
 import { SUPERVISORS } from "../src/chat/roles.ts";
+import { alerts as coreAlerts } from "../src/db/schema/index.ts";
 import { AppError } from "../src/errors.ts";
 import { parseDuration } from "../src/shared/duration.ts";
 
@@ -128,12 +130,27 @@ export const alerts: CommandDef = {
       );
     const all = verb === "all" || verb === "全部";
     const hits = await listHits(db, { status: all ? "all" : "open", limit: 20 });
-    if (hits.length === 0) return text(all ? "还没有任何告警。" : "没有待处理的告警。");
+    // The core's own alerts (oversold, paid without stock, payment conflicts) are decided on the order.
+    const core = await db
+      .select({ orderNo: coreAlerts.orderNo, message: coreAlerts.message })
+      .from(coreAlerts)
+      .where(eq(coreAlerts.status, "open"))
+      .orderBy(desc(coreAlerts.id))
+      .limit(5);
+    const coreLines = core.length
+      ? [
+          "系统告警(在订单卡片上处理):",
+          ...core.map((a) => `- ${a.message}${a.orderNo ? ` · 查单 ${a.orderNo}` : ""}`),
+        ]
+      : [];
+    if (hits.length === 0)
+      return text([all ? "还没有任何规则告警。" : "没有待处理的规则告警。", ...coreLines].join("\n"));
     return text(
       [
         all ? "最近的告警:" : `待处理告警(${hits.length}${hits.length === 20 ? "+" : ""}):`,
         ...hits.map((h) => hitLine(h, tz, step)),
         "处理:告警 <编号>(卡片上 放行/拦截/冻结客户)",
+        ...coreLines,
       ].join("\n"),
     );
   },

@@ -30,7 +30,7 @@ function paramsText(s: RuleState): string {
 function stateText(s: RuleState, silencedUntil: number | undefined, tz: string): string {
   const state = s.enabled ? "开" : "关";
   const muted = silencedUntil ? ` · 静默至 ${shortTime(silencedUntil, tz)}` : "";
-  return `${state} · ${s.level} · ${ACTION_LABELS[s.rule.action]}${muted}`;
+  return `${state} · ${s.level} · ${s.rule.actionText ?? ACTION_LABELS[s.rule.action]}${muted}`;
 }
 
 /** 规则 / rules — the anomaly rules: list, one rule's effect, switch on/off, set parameters. */

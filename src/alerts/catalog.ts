@@ -59,6 +59,8 @@ export interface RuleDef {
   trigger: "order" | "schedule";
   level: AlertLevel;
   action: RuleAction;
+  /** What it does, in words, when that is more than its action (a score that may freeze). */
+  actionText?: string;
   /** Who a P2 goes to; P1 follows the escalation chain. */
   audiences: Audience[];
   /** Whether hits wait for a person's 放行 / 拦截 / 冻结客户. */
@@ -165,6 +167,7 @@ export const RULES: RuleDef[] = [
     trigger: "order",
     level: "P1",
     action: "notify",
+    actionText: "风险评分;达冻结分则冻结客户并暂停",
     audiences: ["managers"],
     decisions: true,
     groupWindowMs: 24 * HOUR,

@@ -131,6 +131,15 @@ describe("规则 in chat", () => {
     expect(all).toContain(`#${a!.id} P1 地址风险`);
     expect(all).toContain("已放行(mgr1)");
   });
+
+  it("告警 also shows the core's open alerts (oversold and the like), decided on the order", async () => {
+    expect(await c.sayText("agent1", "告警")).toContain("没有待处理的规则告警");
+    await stock(deps, "SKU-9", 1);
+    const no = await pushOrder(deps, { lines: [{ sku: "SKU-9", qty: 3, unit_price: 1000 }] });
+    const out = await c.sayText("agent1", "告警");
+    expect(out).toContain("系统告警(在订单卡片上处理)");
+    expect(out).toContain(`查单 ${no}`);
+  });
 });
 
 describe("/api/v1/rules and /api/v1/alerts", () => {
