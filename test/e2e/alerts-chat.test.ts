@@ -62,6 +62,7 @@ async function push(order: Record<string, unknown>) {
   expect(res.status).toBe(200);
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the test reads arbitrary JSON answers
 const get = async (path: string) =>
   (await fetch(`${svc.url}/api/v1${path}`, { headers })).json() as Promise<any>;
 
