@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import type { Reader } from "../db/client.ts";
+import { type SQL, sql } from "drizzle-orm";
 import type { AlertLevel } from "../db/schema/index.ts";
 import type { Audience } from "../shared/notifier.ts";
 
@@ -68,7 +67,14 @@ export interface RuleDef {
   params: ParamSpec[];
   /** Hits of the same key within this window join one group (one card, one decision). */
   groupWindowMs: number;
-  evaluate?(db: Reader, order: OrderFacts, p: Params, now: number): Promise<Finding | null>;
+  /**
+   * What the rule reads beyond the order: scalar SQL expressions correlated with the order row `o`
+   * and its address `a`. Every rule's inputs are read in the one statement that loads the order,
+   * so an event costs one round trip to SQLite however many rules are on.
+   */
+  inputs?(p: Params): Record<string, SQL>;
+  /** The verdict, from the order, the parameters and the inputs' values (pure). */
+  check?(order: OrderFacts, p: Params, v: Record<string, unknown>): Finding | null;
 }
 
 const HOUR = 3_600_000;
@@ -149,7 +155,7 @@ export const RULES: RuleDef[] = [
       },
       { key: "min_amount", label: "金额", kind: "int", min: 0, max: 10_000_000, unit: "元", default: 500 },
     ],
-    async evaluate(_db, o, p) {
+    check(o, p) {
       const where = [o.address?.district, o.address?.detail].filter(Boolean).join("");
       const hit = words(p, "words").find((w) => where.includes(w));
       if (!hit || o.amount <= num(p, "min_amount") * 100) return null;
@@ -177,31 +183,35 @@ export const RULES: RuleDef[] = [
       { key: "min_addresses", label: "地址数", kind: "int", min: 1, max: 1000, unit: "个", default: 3 },
       { key: "freeze_score", label: "冻结分", kind: "int", min: 1, max: 100, unit: "分", default: 85 },
     ],
-    async evaluate(db, o, p, now) {
-      if (!o.phone) return null;
-      const since = Math.min(o.createdAt, now) - num(p, "window_min") * 60_000;
-      const [row] = await db.all<{ n: number; addrs: number; cities: number; earlier: number }>(sql`
-        SELECT count(*) AS n,
-               count(DISTINCT coalesce(a.province, '') || coalesce(a.city, '') || coalesce(a.district, '') || coalesce(a.detail, '')) AS addrs,
-               count(DISTINCT coalesce(a.city, '')) AS cities,
-               (SELECT count(*) FROM orders e WHERE e.buyer_phone = ${o.phone} AND e.created_at < ${since}) AS earlier
-        FROM orders x LEFT JOIN addresses a ON a.order_no = x.order_no
-        WHERE x.buyer_phone = ${o.phone} AND x.created_at >= ${since} AND x.created_at <= ${o.createdAt}`);
-      if (!row || row.n < num(p, "min_orders") || row.addrs < num(p, "min_addresses")) return null;
+    inputs: (p) => {
+      const since = sql`o.created_at - ${num(p, "window_min") * 60_000}`;
+      return {
+        burst: sql`(SELECT json_array(count(*),
+            count(DISTINCT coalesce(xa.province, '') || coalesce(xa.city, '') || coalesce(xa.district, '') || coalesce(xa.detail, '')),
+            count(DISTINCT coalesce(xa.city, '')))
+          FROM orders x LEFT JOIN addresses xa ON xa.order_no = x.order_no
+          WHERE x.buyer_phone = o.buyer_phone AND x.created_at >= ${since} AND x.created_at <= o.created_at)`,
+        earlier: sql`(SELECT 1 FROM orders e WHERE e.buyer_phone = o.buyer_phone AND e.created_at < ${since} LIMIT 1)`,
+      };
+    },
+    check(o, p, v) {
+      if (!o.phone || typeof v.burst !== "string") return null;
+      const [n, addrs, cities] = JSON.parse(v.burst) as [number, number, number];
+      if (n < num(p, "min_orders") || addrs < num(p, "min_addresses")) return null;
       const { score, parts } = burstScore({
-        orders: row.n,
+        orders: n,
         minOrders: num(p, "min_orders"),
-        addresses: row.addrs,
-        cities: row.cities,
-        earlierOrders: Math.min(row.earlier, 1),
+        addresses: addrs,
+        cities,
+        earlierOrders: v.earlier ? 1 : 0,
       });
       const freeze = score >= num(p, "freeze_score");
       return {
         key: o.phone,
         score,
         action: freeze ? "freeze" : "notify",
-        message: `手机号 ${o.phone} ${num(p, "window_min")} 分钟内 ${row.n} 单、${row.addrs} 个地址,风险分 ${score}${freeze ? `(≥ ${num(p, "freeze_score")},已冻结客户)` : ""}`,
-        details: { phone: o.phone, orders: row.n, addresses: row.addrs, cities: row.cities, parts },
+        message: `手机号 ${o.phone} ${num(p, "window_min")} 分钟内 ${n} 单、${addrs} 个地址,风险分 ${score}${freeze ? `(≥ ${num(p, "freeze_score")},已冻结客户)` : ""}`,
+        details: { phone: o.phone, orders: n, addresses: addrs, cities, parts },
       };
     },
   },
@@ -216,7 +226,7 @@ export const RULES: RuleDef[] = [
     decisions: true,
     groupWindowMs: 0,
     params: [{ key: "max_discount", label: "折扣", kind: "int", min: 1, max: 100, unit: "%", default: 85 }],
-    async evaluate(_db, o, p) {
+    check(o, p) {
       const limit = num(p, "max_discount") / 100;
       for (const l of o.lines) {
         const list = l.qty * l.unitPrice;
@@ -260,16 +270,19 @@ export const RULES: RuleDef[] = [
     decisions: true,
     groupWindowMs: 0,
     params: [{ key: "tolerance", label: "容差", kind: "int", min: 0, max: 100_000, unit: "分", default: 0 }],
-    async evaluate(db, o, p) {
-      const [row] = await db.all<{ paid: number | null; due: number | null }>(sql`
-        SELECT (SELECT sum(amount) FROM payments WHERE order_no = ${o.orderNo}) AS paid,
-               (SELECT actual_paid FROM orders WHERE order_no = ${o.orderNo}) AS due`);
-      if (!row || row.paid === null || row.due === null) return null;
-      if (Math.abs(row.paid - row.due) <= num(p, "tolerance")) return null;
+    inputs: () => ({
+      paid: sql`(SELECT sum(amount) FROM payments WHERE order_no = o.order_no)`,
+      due: sql`o.actual_paid`,
+    }),
+    check(o, p, v) {
+      if (v.paid == null || v.due == null) return null;
+      const paid = Number(v.paid);
+      const due = Number(v.due);
+      if (Math.abs(paid - due) <= num(p, "tolerance")) return null;
       return {
         key: o.orderNo,
-        message: `支付到账 ${yuanText(row.paid)},订单应付 ${yuanText(row.due)},相差 ${yuanText(Math.abs(row.paid - row.due))}`,
-        details: { paid: row.paid, due: row.due },
+        message: `支付到账 ${yuanText(paid)},订单应付 ${yuanText(due)},相差 ${yuanText(Math.abs(paid - due))}`,
+        details: { paid, due },
       };
     },
   },
@@ -288,24 +301,27 @@ export const RULES: RuleDef[] = [
       { key: "min_history", label: "历史单数", kind: "int", min: 1, max: 100, unit: "单", default: 3 },
       { key: "min_amount", label: "金额", kind: "int", min: 0, max: 10_000_000, unit: "元", default: 300 },
     ],
-    async evaluate(db, o, p) {
-      if (!o.phone || o.amount < num(p, "min_amount") * 100) return null;
-      const [row] = await db.all<{ n: number; avg: number | null }>(sql`
-        SELECT count(*) AS n, avg(amt) AS avg FROM (
-          SELECT coalesce(actual_paid, order_amount) AS amt FROM orders
-          WHERE buyer_phone = ${o.phone} AND created_at < ${o.createdAt} AND order_no <> ${o.orderNo}
-            AND status_anchor <> 'cancelled' AND coalesce(actual_paid, order_amount) > 0
-          ORDER BY created_at DESC LIMIT 20)`);
-      if (!row || row.n < num(p, "min_history") || !row.avg) return null;
-      const times = o.amount / row.avg;
+    inputs: () => ({
+      // The customer's last 20 earlier orders that were not cancelled: how many, and their average.
+      history: sql`(SELECT json_array(count(*), avg(amt)) FROM (
+          SELECT coalesce(h.actual_paid, h.order_amount) AS amt FROM orders h
+          WHERE h.buyer_phone = o.buyer_phone AND h.created_at < o.created_at AND h.order_no <> o.order_no
+            AND h.status_anchor <> 'cancelled' AND coalesce(h.actual_paid, h.order_amount) > 0
+          ORDER BY h.created_at DESC LIMIT 20))`,
+    }),
+    check(o, p, v) {
+      if (!o.phone || o.amount < num(p, "min_amount") * 100 || typeof v.history !== "string") return null;
+      const [n, avg] = JSON.parse(v.history) as [number, number | null];
+      if (n < num(p, "min_history") || !avg) return null;
+      const times = o.amount / avg;
       if (times < num(p, "multiple")) return null;
       return {
         key: o.orderNo,
-        message: `金额 ${yuanText(o.amount)} 是该客户近 ${row.n} 单均值 ${yuanText(Math.round(row.avg))} 的 ${times.toFixed(1)} 倍`,
+        message: `金额 ${yuanText(o.amount)} 是该客户近 ${n} 单均值 ${yuanText(Math.round(avg))} 的 ${times.toFixed(1)} 倍`,
         details: {
           amount: o.amount,
-          historyOrders: row.n,
-          historyAvg: Math.round(row.avg),
+          historyOrders: n,
+          historyAvg: Math.round(avg),
           times: Math.round(times * 10) / 10,
         },
       };
@@ -325,21 +341,21 @@ export const RULES: RuleDef[] = [
       { key: "window_hours", label: "时间窗", kind: "int", min: 1, max: 720, unit: "小时", default: 24 },
       { key: "min_buyers", label: "人数", kind: "int", min: 2, max: 1000, unit: "人", default: 3 },
     ],
-    async evaluate(db, o, p) {
-      const detail = o.address?.detail;
-      if (!detail) return null;
-      const since = o.createdAt - num(p, "window_hours") * HOUR;
-      const [row] = await db.all<{ buyers: number; n: number }>(sql`
-        SELECT count(DISTINCT coalesce(x.buyer_phone, x.buyer_id)) AS buyers, count(*) AS n
-        FROM addresses a JOIN orders x ON x.order_no = a.order_no
-        WHERE a.detail = ${detail} AND coalesce(a.city, '') = ${o.address?.city ?? ""}
-          AND x.created_at >= ${since} AND x.created_at <= ${o.createdAt}`);
-      if (!row || row.buyers < num(p, "min_buyers")) return null;
+    inputs: (p) => ({
+      shared: sql`(SELECT json_array(count(DISTINCT coalesce(x.buyer_phone, x.buyer_id)), count(*))
+          FROM addresses sa JOIN orders x ON x.order_no = sa.order_no
+          WHERE sa.detail = a.detail AND coalesce(sa.city, '') = coalesce(a.city, '')
+            AND x.created_at >= o.created_at - ${num(p, "window_hours") * HOUR} AND x.created_at <= o.created_at)`,
+    }),
+    check(o, p, v) {
+      if (!o.address?.detail || typeof v.shared !== "string") return null;
+      const [buyers, n] = JSON.parse(v.shared) as [number, number];
+      if (buyers < num(p, "min_buyers")) return null;
       const where = normAddress(o.address)!;
       return {
         key: where,
-        message: `${row.buyers} 个不同客户 ${num(p, "window_hours")} 小时内向同一地址下单 ${row.n} 单:${where}`,
-        details: { address: where, buyers: row.buyers, orders: row.n },
+        message: `${buyers} 个不同客户 ${num(p, "window_hours")} 小时内向同一地址下单 ${n} 单:${where}`,
+        details: { address: where, buyers, orders: n },
       };
     },
   },
@@ -357,17 +373,18 @@ export const RULES: RuleDef[] = [
       { key: "days", label: "天数", kind: "int", min: 1, max: 365, unit: "天", default: 30 },
       { key: "min_cases", label: "次数", kind: "int", min: 1, max: 1000, unit: "次", default: 3 },
     ],
-    async evaluate(db, o, p) {
-      if (!o.phone) return null;
-      const since = o.createdAt - num(p, "days") * 24 * HOUR;
-      const [row] = await db.all<{ n: number }>(sql`
-        SELECT count(*) AS n FROM aftersale_cases c JOIN orders x ON x.order_no = c.order_no
-        WHERE x.buyer_phone = ${o.phone} AND c.created_at >= ${since} AND x.order_no <> ${o.orderNo}`);
-      if (!row || row.n < num(p, "min_cases")) return null;
+    inputs: (p) => ({
+      cases: sql`(SELECT count(*) FROM aftersale_cases c JOIN orders x ON x.order_no = c.order_no
+          WHERE x.buyer_phone = o.buyer_phone AND c.created_at >= o.created_at - ${num(p, "days") * 24 * HOUR}
+            AND x.order_no <> o.order_no)`,
+    }),
+    check(o, p, v) {
+      const n = Number(v.cases ?? 0);
+      if (!o.phone || n < num(p, "min_cases")) return null;
       return {
         key: o.phone,
-        message: `客户 ${o.phone} 近 ${num(p, "days")} 天已有 ${row.n} 次售后/退款,又下单 ${o.orderNo}`,
-        details: { phone: o.phone, cases: row.n, days: num(p, "days") },
+        message: `客户 ${o.phone} 近 ${num(p, "days")} 天已有 ${n} 次售后/退款,又下单 ${o.orderNo}`,
+        details: { phone: o.phone, cases: n, days: num(p, "days") },
       };
     },
   },
