@@ -5,9 +5,11 @@ import { aftersale } from "./aftersale.ts";
 import { approve } from "./approve.ts";
 import { drift } from "./drift.ts";
 import { freeze, unfreeze } from "./freeze.ts";
+import { health } from "./health.ts";
 import { help } from "./help.ts";
 import { order } from "./order.ts";
 import { refundQuote } from "./refund-quote.ts";
+import { replay } from "./replay.ts";
 import { reply } from "./reply.ts";
 import { report } from "./report.ts";
 import { scan } from "./scan.ts";
@@ -32,6 +34,8 @@ export const commands: CommandDef[] = [
   approve,
   users,
   report,
+  health,
+  replay,
   help,
 ];
 

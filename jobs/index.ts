@@ -1,6 +1,7 @@
 import { dailyReportJob } from "./daily-report.ts";
 import { driftJob } from "./drift.ts";
 import { expireReservationsJob } from "./expire-reservations.ts";
+import { healthJob } from "./health.ts";
 import { lowStockJob } from "./low-stock.ts";
 import { pickupCheckJob } from "./pickup-check.ts";
 import { slaJob } from "./sla.ts";
@@ -16,6 +17,7 @@ export const jobs: Job[] = [
   pickupCheckJob,
   lowStockJob,
   dailyReportJob,
+  healthJob,
 ];
 
 export function findJob(name: string): Job | undefined {

@@ -3,6 +3,7 @@ import type { Deps } from "./deps.ts";
 import { AppError } from "./errors.ts";
 import { aftersaleRoutes, scanRoutes } from "./http/aftersales.ts";
 import { driftRoutes } from "./http/drift.ts";
+import { healthRoutes } from "./http/health.ts";
 import { type AppEnv, bearerAuth, observe } from "./http/middleware.ts";
 import { errorResponse } from "./http/on-error.ts";
 import { orderRoutes } from "./http/orders.ts";
@@ -29,5 +30,6 @@ export function createApp(deps: Deps) {
   app.route("/api/v1/scan", scanRoutes(deps));
   app.route("/api/v1/reports", reportRoutes(deps));
   app.route("/api/v1/drift", driftRoutes(deps));
+  app.route("/api/v1/health", healthRoutes(deps));
   return app;
 }

@@ -5,6 +5,7 @@ import { type ClientFactory, type Database, type Db, openDatabase } from "./db/c
 import { runMigrations } from "./db/migrate.ts";
 import { createWriter, type Writer } from "./db/writer.ts";
 import type { Config } from "./env.ts";
+import { createHealthMonitor, type HealthMonitor } from "./health/monitor.ts";
 import type { ProcessContext } from "./inbox/process-push.ts";
 import { createProcessor, type Processor } from "./inbox/processor.ts";
 import { createPushStore, type PushStore } from "./inbox/store-push.ts";
@@ -50,6 +51,8 @@ export interface Deps {
   /** Group-committed reservations. */
   reservations: ReservationEngine;
   notifier: Notifier;
+  /** Interface health: payload shapes, signals, warnings to the integration owner. */
+  health: HealthMonitor;
   apiToken: string;
   /** After-sales: how refunds are split and the key that signs order QR codes. */
   aftersale: { policy: SplitPolicy; slaMs: number; qrSecret: string };
@@ -133,6 +136,7 @@ export async function createDeps(
     settings,
     parse: { wechatpayApiV3Key: config.WECHATPAY_APIV3_KEY },
   };
+  const health = createHealthMonitor({ db: database.db, writer, clock, config, notifier, tasks, logger });
   const processor = createProcessor({
     writer,
     ctx: processContext,
@@ -141,7 +145,9 @@ export async function createDeps(
     logger,
     tasks,
     onProcessed: (outcomes) => {
+      health.noteProcessed(outcomes);
       for (const o of outcomes) {
+        if (o.status === "failed" || o.status === "dead") health.noteRefused(o.source);
         for (const r of o.results) {
           listingNotices(notifier, r.listing);
           if (r.payment?.outcome === "manual_handling") {
@@ -214,6 +220,7 @@ export async function createDeps(
     settings,
     reservations,
     notifier,
+    health,
     lock,
     jobLease,
     apiToken,
@@ -228,6 +235,7 @@ export async function createDeps(
     async close() {
       processor.stop();
       await tasks.drain();
+      await health.flush();
       await writer.flush();
       await lock.close();
       database.close();

@@ -34,6 +34,18 @@ export function createProcessor(deps: {
   let stopped = false;
   let lastIngest = 0;
 
+  function report(outcomes: ProcessOutcome[]) {
+    for (const o of outcomes) {
+      if (o.status === "skipped") continue;
+      deps.metrics.processing.inc({ source: o.source, result: o.status });
+      for (const r of o.results)
+        if (r.flag === "unknown_status") deps.metrics.unknownStatus.inc({ source: o.source });
+      if (o.error)
+        deps.logger.warn({ inboxId: o.id, source: o.source, error: o.error }, "inbox processing failed");
+    }
+    deps.onProcessed?.(outcomes);
+  }
+
   async function loop() {
     try {
       while (queue.length > 0 && !stopped) {
@@ -46,15 +58,7 @@ export function createProcessor(deps: {
           items: batch,
         });
         const took = performance.now() - started;
-        for (const o of outcomes) {
-          if (o.status === "skipped") continue;
-          deps.metrics.processing.inc({ source: o.source, result: o.status });
-          for (const r of o.results)
-            if (r.flag === "unknown_status") deps.metrics.unknownStatus.inc({ source: o.source });
-          if (o.error)
-            deps.logger.warn({ inboxId: o.id, source: o.source, error: o.error }, "inbox processing failed");
-        }
-        deps.onProcessed?.(outcomes);
+        report(outcomes);
         // In a burst, rest long enough that processing keeps to its share of the time.
         if (performance.now() - lastIngest < BURST_WINDOW_MS)
           await sleep((took * (1 - BURST_SHARE)) / BURST_SHARE);
@@ -77,6 +81,12 @@ export function createProcessor(deps: {
         running = true;
         deps.tasks.defer("inbox processor", loop);
       }
+    },
+    /** Processes these pushes now (a manual replay) and reports them like the background batches. */
+    async processNow(items: ProcessItem[]): Promise<ProcessOutcome[]> {
+      const outcomes = await processPushes({ writer: deps.writer, ctx: deps.ctx, now: deps.now, items });
+      report(outcomes);
+      return outcomes;
     },
     /** Stops after the batch in hand; what is left stays in the inbox for the next start. */
     stop() {

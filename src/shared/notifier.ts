@@ -1,7 +1,15 @@
 import type { Logger } from "./logger.ts";
 
 /** Who a message is for; the chat issue maps these to WeCom/DingTalk users and groups. */
-export type Audience = "ops" | "purchasing" | "warehouse" | "cs_lead" | "finance" | "managers";
+export type Audience =
+  | "ops"
+  | "purchasing"
+  | "warehouse"
+  | "cs_lead"
+  | "finance"
+  | "managers"
+  /** Whoever owns the platform integrations: interface-health warnings (src/health/). */
+  | "integration";
 
 export interface Notice {
   to: Audience;

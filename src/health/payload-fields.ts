@@ -1,0 +1,84 @@
+import { XMLParser } from "fast-xml-parser";
+
+/** One field path of a payload: its JSON type and a short example value. */
+export interface FieldSample {
+  type: "object" | "array" | "string" | "number" | "boolean" | "null";
+  example: string;
+}
+
+const MAX_DEPTH = 12;
+const MAX_PATHS = 2000;
+/** Arrays are sampled: their first elements show the element shape without walking 10,000 of them. */
+const ARRAY_SAMPLE = 3;
+const EXAMPLE_CHARS = 120;
+/** Strings that hold JSON (Taobao TMC `content`) are opened when no bigger than this. */
+const EMBEDDED_JSON_MAX = 256 * 1024;
+
+function typeOf(v: unknown): FieldSample["type"] {
+  if (v === null || v === undefined) return "null";
+  if (Array.isArray(v)) return "array";
+  const t = typeof v;
+  return t === "string" || t === "number" || t === "boolean" ? t : "object";
+}
+
+function excerpt(v: unknown): string {
+  const s = typeof v === "string" ? v : JSON.stringify(v);
+  // A 2 MB field is shown by its start and its size, never whole.
+  return s.length > EXAMPLE_CHARS ? `${s.slice(0, EXAMPLE_CHARS)}…(${s.length} 字符)` : s;
+}
+
+function embeddedJson(s: string): unknown {
+  const c = s.trimStart()[0];
+  if ((c !== "{" && c !== "[") || s.length > EMBEDDED_JSON_MAX) return undefined;
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every field path of a decoded payload: `a.b`, `list[].c` for array elements, and `content<json>.x`
+ * inside a string that holds JSON. Bounded in depth, paths and array elements, so a huge payload
+ * costs about what a normal one does.
+ */
+export function payloadFields(root: unknown): Map<string, FieldSample> {
+  const out = new Map<string, FieldSample>();
+  const visit = (v: unknown, path: string, depth: number) => {
+    if (out.size >= MAX_PATHS) return;
+    const type = typeOf(v);
+    if (path && !out.has(path)) out.set(path, { type, example: excerpt(v) });
+    if (depth >= MAX_DEPTH) return;
+    if (type === "array") {
+      for (const el of (v as unknown[]).slice(0, ARRAY_SAMPLE)) visit(el, `${path}[]`, depth + 1);
+    } else if (type === "object") {
+      for (const [k, child] of Object.entries(v as Record<string, unknown>))
+        visit(child, path ? `${path}.${k}` : k, depth + 1);
+    } else if (type === "string") {
+      const inner = embeddedJson(v as string);
+      if (inner !== undefined && typeof inner === "object" && inner !== null)
+        visit(inner, `${path}<json>`, depth + 1);
+    }
+  };
+  visit(root, "", 0);
+  return out;
+}
+
+const xml = new XMLParser({ ignoreAttributes: false, parseTagValue: false });
+
+/**
+ * A stored body as a value to learn the shape of: JSON, XML (Qimen) or a form (Kuaidi100's
+ * `param=<json>&sign=…`, whose JSON value is opened by payloadFields). Null when it is none of these.
+ */
+export function decodePayload(body: Buffer): unknown {
+  const text = body.toString("utf8");
+  const first = text.trimStart()[0];
+  try {
+    if (first === "{" || first === "[") return JSON.parse(text);
+    if (first === "<") return xml.parse(text);
+  } catch {
+    return null;
+  }
+  if (!text.includes("=")) return null;
+  return Object.fromEntries(new URLSearchParams(text));
+}
