@@ -111,7 +111,13 @@ export async function evaluateHealth(args: EvaluateArgs): Promise<SourceHealth[]
         notifiedAt = now;
       }
       // A resolve message only for a warning somebody was told about.
-      if (!r.warn && before?.state === "warn" && before.notifiedAt !== null) resolved.push({ def, r });
+      if (
+        !r.warn &&
+        before?.state === "warn" &&
+        before.notifiedAt !== null &&
+        before.notifiedAt >= before.since
+      )
+        resolved.push({ def, r });
       rows.push({
         source,
         signal: r.signal,

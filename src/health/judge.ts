@@ -48,7 +48,7 @@ function fieldsResult(signal: string, fields: ShapeField[], threshold: number, w
     value: fields.length,
     threshold,
     detail: fields.length
-      ? `${what} ${fields.length} 个:${fields
+      ? `${fields.length} 个:${fields
           .slice(0, 5)
           .map((f) => fieldLine(signal, f))
           .join(";")}`
@@ -99,8 +99,9 @@ export function judgeSource(args: {
   });
 
   // Silence: the usual rate over the baseline says how many events the quiet time should have held.
-  const span = f.baseline.since === null ? 0 : now - Math.max(f.baseline.since, now - s.baseline);
-  const perMs = span > 0 ? f.baseline.stored / span : 0;
+  // Intervals between the baseline's first and last push: the quiet time itself must not dilute it.
+  const span = f.baseline.since === null || f.lastStoredAt === null ? 0 : f.lastStoredAt - f.baseline.since;
+  const perMs = span > 0 ? (f.baseline.stored - 1) / span : 0;
   const quiet = f.lastStoredAt === null ? 0 : now - f.lastStoredAt;
   const due = f.baseline.stored >= s.silence_min_baseline ? perMs * quiet : 0;
   out.push({

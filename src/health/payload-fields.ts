@@ -21,10 +21,45 @@ function typeOf(v: unknown): FieldSample["type"] {
   return t === "string" || t === "number" || t === "boolean" ? t : "object";
 }
 
+/**
+ * A short JSON preview: written only until it is long enough, so a field holding 2 MB (or 5,000
+ * levels) costs no more than a small one. Containers say how many items they hold.
+ */
 function excerpt(v: unknown): string {
-  const s = typeof v === "string" ? v : JSON.stringify(v);
-  // A 2 MB field is shown by its start and its size, never whole.
-  return s.length > EXAMPLE_CHARS ? `${s.slice(0, EXAMPLE_CHARS)}…(${s.length} 字符)` : s;
+  let out = "";
+  const put = (s: string) => {
+    out += s;
+    return out.length < EXAMPLE_CHARS;
+  };
+  const walk = (x: unknown, depth: number): boolean => {
+    if (typeof x === "string")
+      return put(JSON.stringify(x.length > EXAMPLE_CHARS ? x.slice(0, EXAMPLE_CHARS) : x));
+    if (x === null || typeof x !== "object") return put(String(JSON.stringify(x) ?? null));
+    if (depth > 8) return put("…");
+    if (Array.isArray(x)) {
+      if (!put("[")) return false;
+      for (let i = 0; i < x.length; i++) if ((i > 0 && !put(",")) || !walk(x[i], depth + 1)) return false;
+      return put("]");
+    }
+    if (!put("{")) return false;
+    let first = true;
+    for (const k in x) {
+      if ((!first && !put(",")) || !put(`${JSON.stringify(k)}:`)) return false;
+      first = false;
+      if (!walk((x as Record<string, unknown>)[k], depth + 1)) return false;
+    }
+    return put("}");
+  };
+  if (walk(v, 0) && out.length <= EXAMPLE_CHARS) return out;
+  const size =
+    typeof v === "string"
+      ? `${v.length} 字符`
+      : Array.isArray(v)
+        ? `${v.length} 项`
+        : v && typeof v === "object"
+          ? `${Object.keys(v).length} 个键`
+          : "";
+  return `${out.slice(0, EXAMPLE_CHARS)}…${size ? `(${size})` : ""}`;
 }
 
 function embeddedJson(s: string): unknown {

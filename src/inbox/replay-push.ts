@@ -60,15 +60,18 @@ export async function replayPush(args: {
     .select({ status: inbox.status, rejectReason: inbox.rejectReason })
     .from(inbox)
     .where(eq(inbox.id, args.id));
-  if (!row) throw new AppError("not_found", `inbox #${args.id} does not exist`);
+  if (!row) throw new AppError("not_found", `inbox #${args.id} 不存在`);
   if (row.status !== "failed" && row.status !== "dead") {
     const why =
       row.status === "rejected"
-        ? `was refused at the door (${row.rejectReason}); ask the platform to send it again`
+        ? `在入口就被拒收(${row.rejectReason}),从未被接受:请让平台重新推送`
         : row.status === "duplicate"
-          ? "is a duplicate; replay the push it duplicates"
-          : `is ${row.status}`;
-    throw new AppError("conflict", `inbox #${args.id} ${why}: only failed or dead pushes can be replayed`);
+          ? "是重复推送:请重放它重复的那一条"
+          : `的状态是 ${row.status}`;
+    throw new AppError(
+      "conflict",
+      `inbox #${args.id} ${why};只有处理失败(failed)或已放弃(dead)的推送可以重放`,
+    );
   }
   await args.writer.run((tx) =>
     tx
