@@ -129,9 +129,9 @@ describe("the Workers entry under Node", () => {
     await app.scheduled({ cron: "*/10 * * * *", scheduledTime: Date.now() }, env, ctx);
     expect(ran).toEqual(["sla"]);
     await app.scheduled({ cron: "* * * * *", scheduledTime: Date.now() }, env, ctx);
-    expect(ran).toEqual(["sla", "expire-reservations"]);
+    expect(ran).toEqual(["sla", "expire-reservations", "health"]);
     await app.scheduled({ cron: "7 7 * * *", scheduledTime: Date.now() }, env, ctx);
-    expect(ran).toHaveLength(2);
+    expect(ran).toHaveLength(3);
     await settled();
     // No Redis on Workers: jobs take the database lease.
     expect(seen!.jobLease).toBeInstanceOf(DbLease);
@@ -163,6 +163,9 @@ describe("the Workers entry under Node", () => {
     await app.scheduled({ cron: "* * * * *", scheduledTime: Date.now() }, bindings(), ctx);
     await settled();
     const rows = await deps!.db.select().from(jobRuns);
-    expect(rows.map((r) => [r.job, r.outcome])).toEqual([["expire-reservations", "ok"]]);
+    expect(rows.map((r) => [r.job, r.outcome])).toEqual([
+      ["expire-reservations", "ok"],
+      ["health", "ok"],
+    ]);
   });
 });
