@@ -6,7 +6,7 @@ import type { Notice, Notifier } from "../shared/notifier.ts";
 import { SOURCE_NAMES } from "../sources/types.ts";
 import { type HealthSettings, SIGNALS, type SignalDef } from "./config.ts";
 import { judgeSource, type SignalResult } from "./judge.ts";
-import { measureShapes, measureSource } from "./measure.ts";
+import { type Baseline, measureShapes, measureSource } from "./measure.ts";
 
 type Stored = typeof healthSignals.$inferSelect;
 
@@ -19,8 +19,8 @@ export interface EvaluateArgs {
   bodyLimit: number;
   /** Only these sources (an immediate check after a 413 or a new field); all tracked ones otherwise. */
   sources?: string[];
-  /** The week's p95 body size, which the caller may cache: it moves slowly and costs a week of rows. */
-  baselineP95: (source: string, from: number, to: number) => Promise<number | null>;
+  /** The week before the window, which the caller may cache: it moves slowly and costs a week of rows. */
+  baseline: (source: string, from: number, to: number) => Promise<Baseline>;
 }
 
 export interface SourceHealth {
@@ -86,7 +86,7 @@ export async function evaluateHealth(args: EvaluateArgs): Promise<SourceHealth[]
   const sources = args.sources ?? (await trackedSources(db, now - s.baseline));
   const out: SourceHealth[] = [];
   for (const source of sources) {
-    const figures = await measureSource(db, source, now, s, (from, to) => args.baselineP95(source, from, to));
+    const figures = await measureSource(db, source, now, s, (from, to) => args.baseline(source, from, to));
     const shapes = await measureShapes(db, source, now, s);
     const results = judgeSource({ f: figures, shapes, s, bodyLimit: args.bodyLimit, now });
     out.push({ source, results });

@@ -99,18 +99,18 @@ export function judgeSource(args: {
   });
 
   // Silence: the usual rate over the baseline says how many events the quiet time should have held.
-  // Intervals between the baseline's first and last push: the quiet time itself must not dilute it.
-  const span = f.baseline.since === null || f.lastStoredAt === null ? 0 : f.lastStoredAt - f.baseline.since;
-  const perMs = span > 0 ? (f.baseline.stored - 1) / span : 0;
+  const b = f.baseline;
+  const span = b.first === null || b.last === null ? 0 : b.last - b.first;
+  const perMs = span > 0 ? (b.stored - 1) / span : 0;
   const quiet = f.lastStoredAt === null ? 0 : now - f.lastStoredAt;
-  const due = f.baseline.stored >= s.silence_min_baseline ? perMs * quiet : 0;
+  const due = b.stored >= s.silence_min_baseline ? perMs * quiet : 0;
   out.push({
     signal: "silence",
     warn: due >= s.silence,
     value: due,
     threshold: s.silence,
     detail:
-      f.baseline.stored >= s.silence_min_baseline
+      b.stored >= s.silence_min_baseline
         ? `已 ${fmtMs(quiet)} 没有推送;按平常每小时 ${(perMs * 3_600_000).toFixed(1)} 个,应已收到约 ${due.toFixed(1)} 个(阈值 ${s.silence})`
         : `基线推送不足 ${s.silence_min_baseline} 个,尚不判断静默`,
     example: null,

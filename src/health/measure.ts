@@ -20,7 +20,7 @@ export interface SourceFigures {
     unknownStatus: number;
     outOfOrder: number;
   };
-  baseline: { p95Size: number | null; stored: number; since: number | null };
+  baseline: Baseline;
   lastStoredAt: number | null;
   dead: number;
   oldestWaitingAt: number | null;
@@ -43,8 +43,8 @@ async function percentile(db: Reader, expr: SQL, where: SQL, p: number): Promise
   return maybe(row?.v);
 }
 
-/** p95 of body sizes over [from, to): the baseline (cached by the caller, it is a week of rows). */
-export function sizeP95(db: Reader, source: string, from: number, to: number): Promise<number | null> {
+/** p95 of body sizes over [from, to). */
+function sizeP95(db: Reader, source: string, from: number, to: number): Promise<number | null> {
   return percentile(
     db,
     sql`body_size`,
@@ -53,12 +53,41 @@ export function sizeP95(db: Reader, source: string, from: number, to: number): P
   );
 }
 
+/** What a source usually does: its p95 body size and its stored pushes over the baseline. */
+export interface Baseline {
+  p95Size: number | null;
+  stored: number;
+  first: number | null;
+  last: number | null;
+}
+
+/**
+ * The baseline over [from, to) — the week before the window. It reads a week of rows, so the
+ * caller caches it (it moves slowly); the window is measured fresh every time.
+ */
+export async function measureBaseline(
+  db: Reader,
+  source: string,
+  from: number,
+  to: number,
+): Promise<Baseline> {
+  const [b] = await db.all<Record<string, unknown>>(sql`
+    SELECT count(*) AS n, min(received_at) AS first, max(received_at) AS last FROM inbox
+    WHERE source = ${source} AND received_at >= ${from} AND received_at < ${to} AND ${STORED}`);
+  return {
+    p95Size: await sizeP95(db, source, from, to),
+    stored: num(b?.n),
+    first: maybe(b?.first),
+    last: maybe(b?.last),
+  };
+}
+
 export async function measureSource(
   db: Reader,
   source: string,
   now: number,
   s: HealthSettings,
-  baselineP95: (from: number, to: number) => Promise<number | null>,
+  baseline: (from: number, to: number) => Promise<Baseline>,
 ): Promise<SourceFigures> {
   const from = now - s.window;
   const since = now - s.baseline;
@@ -77,9 +106,6 @@ export async function measureSource(
       sum(EXISTS (SELECT 1 FROM order_events p WHERE p.order_no = e.order_no AND p.source = e.source
         AND p.id < e.id AND p.event_time > e.event_time)) AS late
     FROM order_events e WHERE e.source = ${source} AND e.received_at >= ${from}`);
-  const [b] = await db.all<Record<string, unknown>>(sql`
-    SELECT count(*) AS n, min(received_at) AS first FROM inbox
-    WHERE source = ${source} AND received_at >= ${since} AND ${STORED}`);
   const [last] = await db.all<{ at: number }>(sql`
     SELECT max(received_at) AS at FROM inbox WHERE source = ${source} AND ${STORED}`);
   const [dead] = await db.all<{ n: number }>(
@@ -108,7 +134,7 @@ export async function measureSource(
       unknownStatus: num(e?.unknown),
       outOfOrder: num(e?.late),
     },
-    baseline: { p95Size: await baselineP95(since, from), stored: num(b?.n), since: maybe(b?.first) },
+    baseline: await baseline(since, from),
     lastStoredAt: maybe(last?.at),
     dead: num(dead?.n),
     oldestWaitingAt: maybe(waiting?.at),

@@ -8,11 +8,11 @@ import type { Notifier } from "../shared/notifier.ts";
 import type { Tasks } from "../shared/tasks.ts";
 import { DEFAULT_HEALTH_SETTINGS, type HealthSettings } from "./config.ts";
 import { evaluateHealth, type SourceHealth } from "./evaluate.ts";
-import { sizeP95 } from "./measure.ts";
+import { type Baseline, measureBaseline } from "./measure.ts";
 import { decodePayload, payloadFields } from "./payload-fields.ts";
 import { createShapeTracker } from "./shape-tracker.ts";
 
-/** The baseline p95 moves slowly; it is measured again at most this often per source. */
+/** The baseline (a week of rows) moves slowly; it is measured again at most this often per source. */
 const BASELINE_TTL_MS = 3_600_000;
 
 /**
@@ -37,7 +37,7 @@ export function createHealthMonitor(deps: {
     writer: deps.writer,
     minSamples: () => settings.shape_min_samples,
   });
-  const baselines = new Map<string, { at: number; p95: number | null }>();
+  const baselines = new Map<string, { at: number; value: Baseline }>();
   let tail: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const p = tail.then(fn);
@@ -58,12 +58,12 @@ export function createHealthMonitor(deps: {
         settings,
         bodyLimit: deps.config.BODY_LIMIT,
         sources,
-        baselineP95: async (source, from, to) => {
+        baseline: async (source, from, to) => {
           const hit = baselines.get(source);
-          if (hit && deps.clock.now() - hit.at < BASELINE_TTL_MS) return hit.p95;
-          const p95 = await sizeP95(deps.db, source, from, to);
-          baselines.set(source, { at: deps.clock.now(), p95 });
-          return p95;
+          if (hit && deps.clock.now() - hit.at < BASELINE_TTL_MS) return hit.value;
+          const value = await measureBaseline(deps.db, source, from, to);
+          baselines.set(source, { at: deps.clock.now(), value });
+          return value;
         },
       });
     });
