@@ -57,7 +57,6 @@ function warningNotice(source: string, items: Array<{ def: SignalDef; r: SignalR
   return {
     to: "integration",
     severity,
-    subject: source,
     title: `接口健康:${source} ${items.map((i) => i.def.label).join("、")}`,
     text: lines.join("\n"),
   };
@@ -67,7 +66,6 @@ function resolvedNotice(source: string, items: Array<{ def: SignalDef; r: Signal
   return {
     to: "integration",
     severity: "P3",
-    subject: source,
     title: `接口健康:${source} 已恢复 ${items.map((i) => i.def.label).join("、")}`,
     text: [
       `**${source}** 以下信号已恢复正常:`,

@@ -39,7 +39,7 @@ describe("silence", () => {
     expect(raisedAt! - quietSince).toBeGreaterThanOrEqual(2.5 * HOUR);
     expect(raisedAt! - quietSince).toBeLessThan(2.5 * HOUR + 15 * MIN);
     const [warning] = healthNotices(deps);
-    expect(warning).toMatchObject({ to: "integration", severity: "P1", subject: "miniapp" });
+    expect(warning).toMatchObject({ to: "integration", severity: "P1" });
     expect(warning!.text).toMatch(/按平常每小时 2\.0 个/);
 
     // Further ticks while still silent do not repeat it.
@@ -93,7 +93,7 @@ describe("a flood of signature failures", () => {
     // Checked at once (no job tick yet), and told once.
     let notices = healthNotices(deps);
     expect(notices.map((n) => n.title)).toEqual(["接口健康:shopee 签名失败率"]);
-    expect(notices[0]).toMatchObject({ severity: "P1", subject: "shopee" });
+    expect(notices[0]).toMatchObject({ severity: "P1" });
     const [, failed] = /签名失败 (\d+)\/\d+/.exec(notices[0]!.text) ?? [];
     expect(Number(failed)).toBeGreaterThanOrEqual(3);
 
