@@ -144,8 +144,8 @@ export async function createDeps(
     metrics,
     logger,
     tasks,
+    afterBatch: (outcomes) => health.learnShapes(outcomes),
     onProcessed: (outcomes) => {
-      health.noteProcessed(outcomes);
       for (const o of outcomes) {
         if (o.status === "failed" || o.status === "dead") health.noteRefused(o.source);
         for (const r of o.results) {

@@ -45,7 +45,7 @@ export function createHealthMonitor(deps: {
     return p;
   };
   const pending = new Set<string>();
-  let learning: Promise<unknown> = Promise.resolve();
+  let learning: Promise<void> = Promise.resolve();
 
   async function evaluate(sources?: string[]): Promise<SourceHealth[]> {
     return exclusive(async () => {
@@ -101,14 +101,16 @@ export function createHealthMonitor(deps: {
   return {
     settings,
     evaluate,
-    /** After a processing batch: learn the shapes of first-time payloads, in the background. */
-    noteProcessed(outcomes: ProcessOutcome[]): void {
-      if (!outcomes.some((o) => o.payload)) return;
+    /**
+     * After a processing batch (awaited in the batch's time, so a burst throttles it with the rest
+     * of processing): learns the shapes of first-time payloads, one batch after another.
+     */
+    learnShapes(outcomes: ProcessOutcome[]): Promise<void> {
+      if (!outcomes.some((o) => o.payload)) return Promise.resolve();
       learning = learning
         .then(() => learnAll(outcomes))
         .catch((err: unknown) => deps.logger.warn({ err }, "learning payload shapes failed"));
-      const done = learning;
-      deps.tasks.defer("health shapes", () => done);
+      return learning;
     },
     /** A push was refused (413, signature, parse): check that source now. */
     noteRefused(source: string): void {

@@ -28,11 +28,24 @@ export function createProcessor(deps: {
   logger: Logger;
   tasks: Tasks;
   onProcessed?: (outcomes: ProcessOutcome[]) => void;
+  /**
+   * Background work that belongs to a batch (interface health learning payload shapes). Awaited
+   * inside the batch's time, so during a burst it keeps to processing's share too.
+   */
+  afterBatch?: (outcomes: ProcessOutcome[]) => Promise<void>;
 }) {
   const queue: ProcessItem[] = [];
   let running = false;
   let stopped = false;
   let lastIngest = 0;
+
+  async function afterBatch(outcomes: ProcessOutcome[]) {
+    try {
+      await deps.afterBatch?.(outcomes);
+    } catch (err) {
+      deps.logger.warn({ err }, "after-batch work failed");
+    }
+  }
 
   function report(outcomes: ProcessOutcome[]) {
     for (const o of outcomes) {
@@ -57,6 +70,7 @@ export function createProcessor(deps: {
           now: deps.now,
           items: batch,
         });
+        await afterBatch(outcomes);
         const took = performance.now() - started;
         report(outcomes);
         // In a burst, rest long enough that processing keeps to its share of the time.
@@ -85,6 +99,7 @@ export function createProcessor(deps: {
     /** Processes these pushes now (a manual replay) and reports them like the background batches. */
     async processNow(items: ProcessItem[]): Promise<ProcessOutcome[]> {
       const outcomes = await processPushes({ writer: deps.writer, ctx: deps.ctx, now: deps.now, items });
+      await afterBatch(outcomes);
       report(outcomes);
       return outcomes;
     },
