@@ -9,7 +9,7 @@ import type { Tasks } from "../shared/tasks.ts";
 import { DEFAULT_HEALTH_SETTINGS, type HealthSettings } from "./config.ts";
 import { evaluateHealth, type SourceHealth } from "./evaluate.ts";
 import { type Baseline, measureBaseline } from "./measure.ts";
-import { decodePayload, payloadFields } from "./payload-fields.ts";
+import { bodyFields } from "./payload-fields.ts";
 import { createShapeTracker } from "./shape-tracker.ts";
 
 /** The baseline (a week of rows) moves slowly; it is measured again at most this often per source. */
@@ -83,14 +83,14 @@ export function createHealthMonitor(deps: {
     const urgent = new Set<string>();
     for (const o of outcomes) {
       if (!o.payload) continue;
-      const decoded = decodePayload(o.payload.body);
-      if (decoded === null) continue;
+      const fields = bodyFields(o.payload.body);
+      if (fields === null) continue;
       const news = await shapes.learn({
         source: o.source,
         kind: o.payload.kind ?? "-",
         inboxId: o.id,
         at: o.payload.receivedAt,
-        fields: payloadFields(decoded),
+        fields,
       });
       if (news.added.length || news.retyped.length) urgent.add(o.source);
     }

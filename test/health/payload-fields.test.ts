@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "../../src/env.ts";
 import { DEFAULT_HEALTH_SETTINGS, parseHealthSettings } from "../../src/health/config.ts";
-import { decodePayload, payloadFields } from "../../src/health/payload-fields.ts";
+import { bodyFields, decodePayload, payloadFields } from "../../src/health/payload-fields.ts";
 import { fixture } from "../helpers/push.ts";
 
 const paths = (body: string) => [...payloadFields(decodePayload(Buffer.from(body))).keys()];
@@ -81,5 +81,23 @@ describe("HEALTH_THRESHOLDS", () => {
     expect(() => parseEnv({ HEALTH_THRESHOLDS: "size_growth=lots, silense=3, error_min=1.5" })).toThrow(
       /HEALTH_THRESHOLDS: size_growth expects 0\.5 or 50%, got "lots"[\s\S]*unknown health setting "silense"[\s\S]*error_min expects a whole number/,
     );
+  });
+});
+
+describe("bodyFields", () => {
+  it("reads JSON bodies byte for byte yet keeps Chinese keys and examples intact", () => {
+    const body = Buffer.from(
+      JSON.stringify({ 地址: { 详情: "浙江省杭州市西湖区文三路 1 号" }, memo: "备".repeat(100) }),
+    );
+    const fields = bodyFields(body)!;
+    expect(fields.get("地址.详情")).toEqual({ type: "string", example: '"浙江省杭州市西湖区文三路 1 号"' });
+    // Cut at 120 bytes: 40 whole characters, no half character at the end.
+    expect(fields.get("memo")!.example).toBe(`"${"备".repeat(40)}"…(300 字节)`);
+  });
+
+  it("gives null for malformed JSON and bodies of no known kind", () => {
+    expect(bodyFields(Buffer.from('  {"a": '))).toBeNull();
+    expect(bodyFields(Buffer.from("just words"))).toBeNull();
+    expect(bodyFields(Buffer.alloc(0))).toBeNull();
   });
 });
