@@ -7,10 +7,12 @@ import { approve } from "./approve.ts";
 import { caliber } from "./caliber.ts";
 import { drift } from "./drift.ts";
 import { freeze, unfreeze } from "./freeze.ts";
+import { health } from "./health.ts";
 import { help } from "./help.ts";
 import { metric } from "./metric.ts";
 import { order } from "./order.ts";
 import { refundQuote } from "./refund-quote.ts";
+import { replay } from "./replay.ts";
 import { reply } from "./reply.ts";
 import { report } from "./report.ts";
 import { rules } from "./rules.ts";
@@ -40,6 +42,8 @@ export const commands: CommandDef[] = [
   report,
   metric,
   caliber,
+  health,
+  replay,
   help,
 ];
 

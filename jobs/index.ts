@@ -2,6 +2,7 @@ import { alertsJob } from "./alerts.ts";
 import { dailyReportJob } from "./daily-report.ts";
 import { driftJob } from "./drift.ts";
 import { expireReservationsJob } from "./expire-reservations.ts";
+import { healthJob } from "./health.ts";
 import { lowStockJob } from "./low-stock.ts";
 import { pickupCheckJob } from "./pickup-check.ts";
 import { slaJob } from "./sla.ts";
@@ -18,6 +19,7 @@ export const jobs: Job[] = [
   alertsJob,
   lowStockJob,
   dailyReportJob,
+  healthJob,
 ];
 
 export function findJob(name: string): Job | undefined {

@@ -4,6 +4,7 @@ import { AppError } from "./errors.ts";
 import { aftersaleRoutes, scanRoutes } from "./http/aftersales.ts";
 import { alertRoutes } from "./http/alerts.ts";
 import { driftRoutes } from "./http/drift.ts";
+import { healthRoutes } from "./http/health.ts";
 import { factRoutes, metricRoutes } from "./http/metrics.ts";
 import { type AppEnv, bearerAuth, observe } from "./http/middleware.ts";
 import { errorResponse } from "./http/on-error.ts";
@@ -34,5 +35,6 @@ export function createApp(deps: Deps) {
   app.route("/api/v1/metrics", metricRoutes(deps));
   app.route("/api/v1/facts", factRoutes(deps));
   app.route("/api/v1", alertRoutes(deps));
+  app.route("/api/v1/health", healthRoutes(deps));
   return app;
 }

@@ -6,6 +6,7 @@ import { type ClientFactory, type Database, type Db, openDatabase } from "./db/c
 import { runMigrations } from "./db/migrate.ts";
 import { createWriter, type Writer } from "./db/writer.ts";
 import type { Config } from "./env.ts";
+import { createHealthMonitor, type HealthMonitor } from "./health/monitor.ts";
 import type { ProcessContext } from "./inbox/process-push.ts";
 import { createProcessor, type Processor } from "./inbox/processor.ts";
 import { createPushStore, type PushStore } from "./inbox/store-push.ts";
@@ -53,6 +54,8 @@ export interface Deps {
   notifier: Notifier;
   /** Anomaly rules: their cached states, routing of hits, escalation (src/alerts/). */
   alerts: AlertCenter;
+  /** Interface health: payload shapes, signals, warnings to the integration owner. */
+  health: HealthMonitor;
   apiToken: string;
   /** After-sales: how refunds are split and the key that signs order QR codes. */
   aftersale: { policy: SplitPolicy; slaMs: number; qrSecret: string };
@@ -147,6 +150,7 @@ export async function createDeps(
     parse: { wechatpayApiV3Key: config.WECHATPAY_APIV3_KEY },
     alerts: alerts.context,
   };
+  const health = createHealthMonitor({ db: database.db, writer, clock, config, notifier, tasks, logger });
   const processor = createProcessor({
     writer,
     ctx: processContext,
@@ -154,10 +158,12 @@ export async function createDeps(
     metrics,
     logger,
     tasks,
+    afterBatch: (outcomes) => health.learnShapes(outcomes),
     onProcessed: (outcomes) => {
       const hits = outcomes.flatMap((o) => o.results.flatMap((r) => r.alerts ?? []));
       if (hits.length) tasks.defer("alert dispatch", () => alerts.dispatch(hits));
       for (const o of outcomes) {
+        if (o.status === "failed" || o.status === "dead") health.noteRefused(o.source);
         for (const r of o.results) {
           listingNotices(notifier, r.listing);
           if (r.payment?.outcome === "manual_handling") {
@@ -231,6 +237,7 @@ export async function createDeps(
     reservations,
     notifier,
     alerts,
+    health,
     lock,
     jobLease,
     apiToken,
@@ -245,6 +252,7 @@ export async function createDeps(
     async close() {
       processor.stop();
       await tasks.drain();
+      await health.flush();
       await writer.flush();
       await lock.close();
       database.close();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseHealthSettings } from "./health/config.ts";
 import { parseDuration, parseSize } from "./shared/duration.ts";
 import type { Audience } from "./shared/notifier.ts";
 import { SOURCE_NAMES, type SourceName } from "./sources/types.ts";
@@ -43,6 +44,7 @@ export const NOTIFY_AUDIENCES = [
   "managers",
   "supervisors",
   "owner",
+  "integration",
 ] as const satisfies readonly Audience[];
 
 export interface EscalationStep {
@@ -187,6 +189,15 @@ const schema = z.object({
       }
       return n;
     }),
+  /** Interface-health thresholds over the defaults (src/health/config.ts): "size_growth=0.8, silence=10". */
+  HEALTH_THRESHOLDS: optional.transform((v, ctx) => {
+    const parsed = parseHealthSettings(v);
+    if (Array.isArray(parsed)) {
+      for (const message of parsed) ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
   SHOPEE_CALLBACK_URL: optional,
   /** WeChat Pay platform public key (PEM; "\n" escapes allowed) and its id (PUB_KEY_ID_… or certificate serial). */
   WECHATPAY_PLATFORM_PUBLIC_KEY: optional.transform((v) => v?.replace(/\\n/g, "\n")),
@@ -222,6 +233,7 @@ const schema = z.object({
   NOTIFY_MANAGERS: notifyTargets,
   NOTIFY_SUPERVISORS: notifyTargets,
   NOTIFY_OWNER: notifyTargets,
+  NOTIFY_INTEGRATION: notifyTargets,
   /** smtp://user:pass@host:port (or smtps://) for email targets. */
   SMTP_URL: optional.pipe(
     z

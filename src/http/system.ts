@@ -1,6 +1,6 @@
 import { count, inArray } from "drizzle-orm";
 import { Hono } from "hono";
-import { inbox } from "../db/schema/index.ts";
+import { healthSignals, inbox } from "../db/schema/index.ts";
 import type { Deps } from "../deps.ts";
 import type { AppEnv } from "./middleware.ts";
 
@@ -17,6 +17,14 @@ export function systemRoutes(deps: Deps) {
     deps.metrics.inboxDepth.reset();
     for (const s of ["received", "failed", "dead"]) {
       deps.metrics.inboxDepth.set({ status: s }, rows.find((r) => r.status === s)?.n ?? 0);
+    }
+    // The signals as last evaluated (the health job, every minute), so any instance exports them.
+    deps.metrics.healthValue.reset();
+    deps.metrics.healthWarning.reset();
+    for (const r of await deps.db.select().from(healthSignals)) {
+      const labels = { source: r.source, signal: r.signal };
+      deps.metrics.healthValue.set(labels, r.value);
+      deps.metrics.healthWarning.set(labels, r.state === "warn" ? 1 : 0);
     }
     return c.body(await deps.metrics.registry.metrics(), 200, {
       "content-type": deps.metrics.registry.contentType,

@@ -32,6 +32,7 @@ export function webhookRoutes(deps: Deps) {
         error: `body over BODY_LIMIT (${limit} bytes)`,
       }),
     );
+    deps.health.noteRefused(source);
     return new AppError(
       "payload_too_large",
       `body is larger than BODY_LIMIT (${limit} bytes); raise BODY_LIMIT if this source legitimately sends more`,

@@ -9,6 +9,7 @@ export {
 } from "./process-push.ts";
 export { createProcessor, type Processor } from "./processor.ts";
 export { receivePush } from "./receive-push.ts";
+export { type FailedPush, listFailedPushes, replayPush } from "./replay-push.ts";
 export {
   createPushStore,
   type PushStore,

@@ -23,6 +23,8 @@ export interface ProcessOutcome {
   status: "processed" | "failed" | "dead" | "skipped";
   results: Handled[];
   error?: string;
+  /** The stored push, on its first processing only: interface health learns its shape from it. */
+  payload?: { kind: string | null; body: Buffer; receivedAt: number };
 }
 
 export interface ProcessItem {
@@ -48,6 +50,10 @@ async function processOne(
   events: CanonicalEvent[] | undefined,
 ): Promise<ProcessOutcome> {
   const { id, source } = row;
+  const payload =
+    row.status === "received" && row.body
+      ? { kind: row.kind, body: row.body, receivedAt: row.receivedAt }
+      : undefined;
   try {
     // A savepoint per delivery: all of its events land, or none do and it stays for retry.
     const results = await tx.transaction(async (sp) => {
@@ -69,7 +75,7 @@ async function processOne(
       }
       return out;
     });
-    return { id, source, status: "processed", results };
+    return { id, source, status: "processed", results, payload };
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
     const attempts = row.attempts + 1;
@@ -83,7 +89,7 @@ async function processOne(
         nextAttemptAt: dead ? null : now + retryDelayMs(attempts),
       })
       .where(eq(inbox.id, id));
-    return { id, source, status: dead ? "dead" : "failed", results: [], error };
+    return { id, source, status: dead ? "dead" : "failed", results: [], error, payload };
   }
 }
 

@@ -28,11 +28,36 @@ export function createProcessor(deps: {
   logger: Logger;
   tasks: Tasks;
   onProcessed?: (outcomes: ProcessOutcome[]) => void;
+  /**
+   * Background work that belongs to a batch (interface health learning payload shapes). Awaited
+   * inside the batch's time, so during a burst it keeps to processing's share too.
+   */
+  afterBatch?: (outcomes: ProcessOutcome[]) => Promise<void>;
 }) {
   const queue: ProcessItem[] = [];
   let running = false;
   let stopped = false;
   let lastIngest = 0;
+
+  async function afterBatch(outcomes: ProcessOutcome[]) {
+    try {
+      await deps.afterBatch?.(outcomes);
+    } catch (err) {
+      deps.logger.warn({ err }, "after-batch work failed");
+    }
+  }
+
+  function report(outcomes: ProcessOutcome[]) {
+    for (const o of outcomes) {
+      if (o.status === "skipped") continue;
+      deps.metrics.processing.inc({ source: o.source, result: o.status });
+      for (const r of o.results)
+        if (r.flag === "unknown_status") deps.metrics.unknownStatus.inc({ source: o.source });
+      if (o.error)
+        deps.logger.warn({ inboxId: o.id, source: o.source, error: o.error }, "inbox processing failed");
+    }
+    deps.onProcessed?.(outcomes);
+  }
 
   async function loop() {
     try {
@@ -45,16 +70,9 @@ export function createProcessor(deps: {
           now: deps.now,
           items: batch,
         });
+        await afterBatch(outcomes);
         const took = performance.now() - started;
-        for (const o of outcomes) {
-          if (o.status === "skipped") continue;
-          deps.metrics.processing.inc({ source: o.source, result: o.status });
-          for (const r of o.results)
-            if (r.flag === "unknown_status") deps.metrics.unknownStatus.inc({ source: o.source });
-          if (o.error)
-            deps.logger.warn({ inboxId: o.id, source: o.source, error: o.error }, "inbox processing failed");
-        }
-        deps.onProcessed?.(outcomes);
+        report(outcomes);
         // In a burst, rest long enough that processing keeps to its share of the time.
         if (performance.now() - lastIngest < BURST_WINDOW_MS)
           await sleep((took * (1 - BURST_SHARE)) / BURST_SHARE);
@@ -77,6 +95,13 @@ export function createProcessor(deps: {
         running = true;
         deps.tasks.defer("inbox processor", loop);
       }
+    },
+    /** Processes these pushes now (a manual replay) and reports them like the background batches. */
+    async processNow(items: ProcessItem[]): Promise<ProcessOutcome[]> {
+      const outcomes = await processPushes({ writer: deps.writer, ctx: deps.ctx, now: deps.now, items });
+      await afterBatch(outcomes);
+      report(outcomes);
+      return outcomes;
     },
     /** Stops after the batch in hand; what is left stays in the inbox for the next start. */
     stop() {

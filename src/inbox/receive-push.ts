@@ -23,7 +23,7 @@ export interface Received extends StoredPush {
  * deferred so the platform gets its answer within its deadline. Refusals are recorded too.
  */
 export async function receivePush(
-  deps: Pick<Deps, "writer" | "clock" | "config" | "metrics" | "pushStore" | "processor">,
+  deps: Pick<Deps, "writer" | "clock" | "config" | "metrics" | "pushStore" | "processor" | "health">,
   source: string,
   push: RawPush,
 ): Promise<Received> {
@@ -69,6 +69,7 @@ export async function receivePush(
         error: `${verdict.reason}: ${message}`,
       }),
     );
+    deps.health.noteRefused(source);
     throw new AppError("bad_signature", message);
   }
 
@@ -91,6 +92,7 @@ export async function receivePush(
         error: detail,
       }),
     );
+    deps.health.noteRefused(source);
     throw new AppError("invalid_payload", `cannot parse ${source} payload: ${detail}`, { inbox_id: id });
   }
 

@@ -43,7 +43,29 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}) {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
-  return { registry, httpRequests, webhookEvents, processing, unknownStatus, inboxDepth, ingestSeconds };
+  const healthValue = new Gauge({
+    name: "anchorbot_health_signal_value",
+    help: "Interface-health measurement per source and signal (ratio, count, bytes ratio or ms; see the board)",
+    labelNames: ["source", "signal"] as const,
+    registers: [registry],
+  });
+  const healthWarning = new Gauge({
+    name: "anchorbot_health_signal_warning",
+    help: "1 while an interface-health signal is over its threshold, else 0",
+    labelNames: ["source", "signal"] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    httpRequests,
+    webhookEvents,
+    processing,
+    unknownStatus,
+    inboxDepth,
+    ingestSeconds,
+    healthValue,
+    healthWarning,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -9,7 +9,9 @@ export type Audience =
   | "finance"
   | "managers"
   | "supervisors"
-  | "owner";
+  | "owner"
+  /** Whoever owns the platform integrations: interface-health warnings (src/health/). */
+  | "integration";
 
 export interface Notice {
   to: Audience;

@@ -129,10 +129,10 @@ describe("the Workers entry under Node", () => {
     await app.scheduled({ cron: "*/10 * * * *", scheduledTime: Date.now() }, env, ctx);
     expect(ran).toEqual(["sla"]);
     await app.scheduled({ cron: "* * * * *", scheduledTime: Date.now() }, env, ctx);
-    // Every job on the every-minute trigger: the reservation expiry and the alert escalation.
-    expect(ran).toEqual(["sla", "expire-reservations", "alerts"]);
+    // Every job on the every-minute trigger: reservation expiry, alert escalation, interface health.
+    expect(ran).toEqual(["sla", "expire-reservations", "alerts", "health"]);
     await app.scheduled({ cron: "7 7 * * *", scheduledTime: Date.now() }, env, ctx);
-    expect(ran).toHaveLength(3);
+    expect(ran).toHaveLength(4);
     await settled();
     // No Redis on Workers: jobs take the database lease.
     expect(seen!.jobLease).toBeInstanceOf(DbLease);
@@ -167,6 +167,7 @@ describe("the Workers entry under Node", () => {
     expect(rows.map((r) => [r.job, r.outcome]).sort()).toEqual([
       ["alerts", "ok"],
       ["expire-reservations", "ok"],
+      ["health", "ok"],
     ]);
   });
 });

@@ -29,5 +29,7 @@ export const orderEvents = sqliteTable(
   (t) => [
     uniqueIndex("order_events_source_event_idx").on(t.source, t.sourceEventId),
     index("order_events_order_idx").on(t.orderNo, t.eventTime),
+    // Interface health reads each source's recent events (unknown status, out of order).
+    index("order_events_source_received_idx").on(t.source, t.receivedAt),
   ],
 );
