@@ -50,43 +50,37 @@ export async function recordHit(
 ): Promise<RecordedHit> {
   const { rule, finding, now } = input;
   const action = finding.action ?? rule.action;
-  const lead = rule.groupWindowMs
-    ? (
-        await tx
-          .select({ id: alertHits.id, action: alertHits.action })
-          .from(alertHits)
-          .where(
-            and(
-              eq(alertHits.ruleId, rule.id),
-              eq(alertHits.groupKey, finding.key),
-              eq(alertHits.status, "open"),
-              isNull(alertHits.groupId),
-              gte(alertHits.createdAt, now - rule.groupWindowMs),
-            ),
-          )
-          .orderBy(desc(alertHits.id))
-          .limit(1)
-      )[0]
-    : undefined;
-  const escalates = !lead && input.level === "P1" && rule.decisions && input.escalateAfterMs !== null;
-  const [row] = await tx
-    .insert(alertHits)
-    .values({
-      ruleId: rule.id,
-      orderNo: input.orderNo,
-      groupKey: finding.key,
-      groupId: lead?.id ?? null,
-      level: input.level,
-      action,
-      score: finding.score ?? null,
-      amount: input.amount,
-      message: finding.message,
-      details: finding.details,
-      status: "open",
-      nextEscalationAt: escalates ? now + input.escalateAfterMs! : null,
-      createdAt: now,
-    })
-    .returning({ id: alertHits.id });
+  // One statement: the group's first open hit (if the rule groups) is looked up by the insert.
+  const leadQuery = rule.groupWindowMs
+    ? sql`(SELECT CASE WHEN created_at >= ${now - rule.groupWindowMs} THEN id END FROM (
+        SELECT id, created_at FROM alert_hits INDEXED BY alert_hits_lead_idx
+        WHERE rule_id = ${rule.id} AND group_key = ${finding.key} AND group_id IS NULL AND status = 'open'
+        ORDER BY id DESC LIMIT 1))`
+    : sql`NULL`;
+  const escalateAt =
+    input.level === "P1" && rule.decisions && input.escalateAfterMs !== null
+      ? now + input.escalateAfterMs
+      : null;
+  const [row] = await tx.all<{ id: number; group_id: number | null }>(sql`
+    INSERT INTO alert_hits (rule_id, order_no, group_key, group_id, level, action, score, amount, message, details,
+      status, escalation, next_escalation_at, created_at)
+    SELECT ${rule.id}, ${input.orderNo}, ${finding.key}, g.id, ${input.level}, ${action}, ${finding.score ?? null},
+      ${input.amount}, ${finding.message}, ${JSON.stringify(finding.details)}, 'open', 0,
+      CASE WHEN g.id IS NULL THEN ${escalateAt} END, ${now}
+    FROM (SELECT ${leadQuery} AS id) g
+    RETURNING id, group_id`);
+  const leadId = row!.group_id;
+  const lead =
+    leadId !== null && RANK[action] > 0
+      ? (
+          await tx
+            .select({ id: alertHits.id, action: alertHits.action })
+            .from(alertHits)
+            .where(eq(alertHits.id, leadId))
+        )[0]
+      : leadId !== null
+        ? { id: leadId, action: "notify" }
+        : undefined;
   const upgraded = Boolean(lead && RANK[action] > RANK[lead.action as RuleAction]);
   await act(tx, action, input.orderNo, finding, rule, now);
   if (lead && upgraded) {

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export type AlertLevel = "P1" | "P2" | "P3";
@@ -53,7 +54,11 @@ export const alertHits = sqliteTable(
   },
   (t) => [
     index("alert_hits_rule_idx").on(t.ruleId, t.createdAt),
-    index("alert_hits_group_idx").on(t.ruleId, t.groupKey, t.status),
+    // The open first hit of a rule and key: what a new hit joins. Partial, so a big group's
+    // followers never stand between the look-up and its answer.
+    index("alert_hits_lead_idx")
+      .on(t.ruleId, t.groupKey, t.id)
+      .where(sql`${t.groupId} IS NULL AND ${t.status} = 'open'`),
     index("alert_hits_order_idx").on(t.orderNo),
     index("alert_hits_status_idx").on(t.status, t.nextEscalationAt),
   ],

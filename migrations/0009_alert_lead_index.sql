@@ -1,0 +1,2 @@
+DROP INDEX `alert_hits_group_idx`;--> statement-breakpoint
+CREATE INDEX `alert_hits_lead_idx` ON `alert_hits` (`rule_id`,`group_key`,`id`) WHERE "alert_hits"."group_id" IS NULL AND "alert_hits"."status" = 'open';
