@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { createClient } from "@libsql/client";
 import { sql } from "drizzle-orm";
 import { createDeps } from "../src/deps.ts";
-import { DEFAULT_DRIFT_CONFIG, dayRange, runDrift } from "../src/drift/index.ts";
+import { DEFAULT_DRIFT_CONFIG, dayRange, driftThreads, runDrift } from "../src/drift/index.ts";
 import { parseEnv } from "../src/env.ts";
 import { fmt } from "./lib/load.ts";
 
@@ -155,7 +155,7 @@ export async function benchDrift(): Promise<Record<string, number>> {
       );
     const vsPrepared = prepared ? `, ${fmt(drift.seconds / prepared.seconds, 1)}× the prepared scan` : "";
     console.log(
-      `  drift run (sources, rules, writes) ${fmt(drift.seconds, 2).padStart(6)} s   peak RSS +${fmt(drift.rssMb)} MB   (${fmt(r.scanned)} checked, ${fmt(r.found)} drifting; ${fmt(drift.seconds / raw.seconds, 1)}× the client scan${vsPrepared}; target ≤ 15 s)`,
+      `  drift run (sources, rules, writes) ${fmt(drift.seconds, 2).padStart(6)} s   peak RSS +${fmt(drift.rssMb)} MB   (${fmt(r.scanned)} checked, ${fmt(r.found)} drifting, ${driftThreads()} threads; ${fmt(drift.seconds / raw.seconds, 1)}× the client scan${vsPrepared}; target ≤ 15 s)`,
     );
     return {
       "drift seconds": drift.seconds,

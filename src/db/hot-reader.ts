@@ -15,6 +15,8 @@ interface Statement {
  * short indexed reads on hot paths, never for scans.
  */
 export interface HotReader {
+  /** The database file it reads (worker threads open their own reader on it). */
+  path: string;
   all(query: SQL): Row[];
   /**
    * Compiles `build()` (written with `sql.placeholder(name)`) once and returns a runner that only
@@ -35,6 +37,7 @@ export function openHotReader(path: string): HotReader {
   const dialect = new SQLiteSyncDialect();
   const statements = new Map<string, Statement>();
   return {
+    path,
     all(query) {
       const { sql, params } = dialect.sqlToQuery(query);
       let stmt = statements.get(sql);

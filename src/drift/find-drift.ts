@@ -34,6 +34,13 @@ export interface FindDriftInput {
   /** A run whose open items are checked again even when their order was not touched. */
   recheckRunId?: number | null;
   evaluate?: Evaluate;
+  /**
+   * Only this part of the day's scope, by updated_at: [from, to). Parallel scans give each worker
+   * one slice; the scope's other conditions stay as they are.
+   */
+  slice?: { from: number; to: number };
+  /** False: skip the day's scope and only re-check the previous run's open items. */
+  touched?: boolean;
 }
 
 export interface DriftPage {
@@ -154,13 +161,16 @@ export async function* findDrift(input: FindDriftInput): AsyncGenerator<DriftPag
 
   let u = -1;
   let no = "";
+  const lower = Math.max(from, input.slice?.from ?? from);
+  const upper = Math.min(end, input.slice?.to ?? end);
   for (;;) {
+    if (input.touched === false) break;
     const page = (await q.touched({
-      lo: Math.max(from, u),
+      lo: Math.max(lower, u),
       u,
       no,
       start,
-      end,
+      end: upper,
       limit,
     })) as unknown as OrderFacts[];
     if (page.length === 0) break;
@@ -172,7 +182,7 @@ export async function* findDrift(input: FindDriftInput): AsyncGenerator<DriftPag
   }
 
   // Items still open in the previous run are checked again, or they would be "resolved" only
-  // because nobody looked at them.
+  // because nobody looked at them. (The recheck's `NOT inScope` uses the whole day, not a slice.)
   if (input.recheckRunId == null) return;
   no = "";
   for (;;) {

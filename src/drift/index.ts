@@ -14,6 +14,7 @@ export {
 export { driftCsv } from "./csv.ts";
 export { type DriftPage, type FindDriftInput, findDrift } from "./find-drift.ts";
 export { csvPath, formatSummary } from "./format.ts";
+export { driftThreads, findDriftParallel, sliceScope } from "./parallel.ts";
 export {
   type DriftItem,
   type DriftRun,

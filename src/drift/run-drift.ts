@@ -7,6 +7,7 @@ import type { Writer } from "../db/writer.ts";
 import type { DriftFinding } from "./check-order.ts";
 import { DEFAULT_DRIFT_CONFIG, type DriftConfig } from "./config.ts";
 import { findDrift } from "./find-drift.ts";
+import { driftThreads, findDriftParallel } from "./parallel.ts";
 
 export interface RunDriftInput {
   db: Reader;
@@ -19,6 +20,11 @@ export interface RunDriftInput {
   now: number;
   config?: DriftConfig;
   progress?: (line: string) => void;
+  /**
+   * Worker threads for the scan (embedded file only, needs `hot`); 1 scans in this thread.
+   * Defaults to the cores, at most 4.
+   */
+  threads?: number;
 }
 
 export interface RunDriftResult {
@@ -62,7 +68,7 @@ export async function runDrift(input: RunDriftInput): Promise<RunDriftResult> {
     let scanned = 0;
     let found = 0;
     let carried = 0;
-    for await (const page of findDrift({
+    const scan = {
       db,
       hot: input.hot,
       rules: input.rules,
@@ -71,7 +77,20 @@ export async function runDrift(input: RunDriftInput): Promise<RunDriftResult> {
       asOf: now,
       config,
       recheckRunId: prev?.id ?? null,
-    })) {
+    };
+    // Only the embedded file has threads to spare (and Workers have no worker_threads).
+    const threads = input.hot ? (input.threads ?? driftThreads()) : 1;
+    const pages =
+      input.hot && threads > 1
+        ? findDriftParallel({
+            ...scan,
+            hot: input.hot,
+            threads,
+            onFallback: (e) =>
+              input.progress?.(`worker threads unavailable (${e.message}); scanning in one thread`),
+          })
+        : findDrift(scan);
+    for await (const page of pages) {
       scanned += page.orderNos.length;
       if (page.findings.length > 0) {
         const firstSeen = prev ? await openItems(db, prev.id, page.findings) : new Map<string, number>();
