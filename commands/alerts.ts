@@ -102,8 +102,8 @@ export const alerts: CommandDef = {
         id: newCardId("alert", String(lead.id), ctx.now),
         kind: "alert",
         subject: lead.orderNo ?? undefined,
-        title: hitTitle(rule, lead.orderNo, lead.level),
-        subtitle: open ? "待处理" : (OUTCOME_LABELS[lead.outcome ?? ""] ?? lead.status),
+        title: hitTitle(rule, lead.orderNo),
+        subtitle: `${lead.level} · ${open ? "待处理" : (OUTCOME_LABELS[lead.outcome ?? ""] ?? lead.status)}`,
         fields: [
           { label: "规则", value: `${rule.name}(${state.enabled ? "开" : "已关闭"})` },
           { label: "时间", value: shortTime(lead.createdAt, tz) },

@@ -51,8 +51,9 @@ export function hitLines(h: {
   return lines;
 }
 
-export function hitTitle(rule: RuleDef, orderNo: string | null, level: AlertLevel): string {
-  return `${level}【${rule.name}】${orderNo ? `订单 ${orderNo}` : ""}`.trim();
+/** The notice title; the notifiers put the level in front (【P1】). */
+export function hitTitle(rule: RuleDef, orderNo: string | null): string {
+  return `${rule.name}${orderNo ? ` · 订单 ${orderNo}` : ""}`;
 }
 
 type HitRow = typeof alertHits.$inferSelect;
@@ -69,7 +70,7 @@ function hitNotice(
     to,
     severity: h.level,
     subject: h.orderNo ?? undefined,
-    title: hitTitle(rule, h.orderNo, h.level),
+    title: hitTitle(rule, h.orderNo),
     text: lines.join("\n"),
     actions: rule.decisions ? decisionActions(h.id) : undefined,
   };
