@@ -87,7 +87,10 @@ describe("a job run by two processes on one database file, without Redis", () =>
   }
 
   it("would overlap with the in-process lock (the old fallback), so the check below can fail", async () => {
-    const { overlaps, why } = await race("memory", 20, { PROBE_IN_PROCESS_LOCK: "1", PROBE_MS: "30" });
+    const { overlaps, why } = await race("memory", 3, {
+      PROBE_IN_PROCESS_LOCK: "1",
+      PROBE_MEET: join(dir, "memory.meet"),
+    });
     expect(overlaps.length, why).toBeGreaterThan(0);
   }, 90_000);
 
