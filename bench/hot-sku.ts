@@ -11,6 +11,7 @@ import { blast, fmt, get, type Req, startServer } from "./lib/load.ts";
 
 const N = Number(process.env.BENCH_HOT_N ?? 30_000);
 const BUYERS = 200;
+const ROUNDS = Number(process.env.BENCH_HOT_ROUNDS ?? 3);
 const TOKEN = "bench-token-0123456789";
 const auth = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
 
@@ -32,33 +33,39 @@ async function putSku(port: number, sku: string, onHand: number) {
   if (!res.ok) throw new Error(`PUT sku: ${res.status} ${await res.text()}`);
 }
 
-async function run(mode: "anchorbot" | "textbook", dir: string, redisUrl: string) {
-  // The last tenth of the buyers find the SKU sold out, so refusals are measured too.
-  const onHand = Math.ceil((N * 0.9) / 0.95);
+/**
+ * One run on a fresh database: the SKU holds 90% of `n` reservable units, so the last tenth of
+ * the buyers are refused and refusals are measured too. The rate counts decided requests (201
+ * reserved, 409 refused) per second; anything else (a lock timeout's 503) is counted apart.
+ */
+async function run(mode: "anchorbot" | "textbook", dir: string, redisUrl: string, n: number, tag: string) {
+  const onHand = Math.ceil((n * 0.9) / 0.95);
   const reservable = Math.floor(onHand * 0.95 + 1e-9);
-  const svc = await startServer([mode, join(dir, `${mode}.db`), redisUrl]);
+  const svc = await startServer([mode, join(dir, `${mode}-${tag}.db`), redisUrl]);
   try {
     await putSku(svc.port, "WARM", 1_000_000);
     await blast(svc.port, 3000, BUYERS, (i) => order(i, "warm-", "WARM"));
     await putSku(svc.port, "HOT", onHand);
-    const r = await blast(svc.port, N, BUYERS, (i) => order(i, "b-", "HOT"));
+    const r = await blast(svc.port, n, BUYERS, (i) => order(i, "b-", "HOT"));
     const sku = JSON.parse(await get(svc.port, "/api/v1/skus/HOT", { authorization: `Bearer ${TOKEN}` }));
+    const created = (r.byStatus[201] ?? 0) + (r.byStatus[200] ?? 0);
+    const decided = created + (r.byStatus[409] ?? 0);
     return {
-      perSecond: r.perSecond,
+      perSecond: decided / r.seconds,
       p99: r.p99Ms,
-      created: r.ok,
-      errors: r.errors + r.non2xx - (N - r.ok),
+      created,
+      failed: n - decided,
       reservable,
       reserved: sku.reserved as number,
-      oversell: Math.max(0, (sku.reserved as number) - reservable, r.ok - reservable),
+      oversell: Math.max(0, (sku.reserved as number) - reservable, created - reservable),
     };
   } finally {
     svc.stop();
   }
 }
 
-async function rawUpdates(dir: string): Promise<number> {
-  const db = createClient({ url: `file:${join(dir, "raw.db")}` });
+async function rawUpdates(dir: string, tag: string): Promise<number> {
+  const db = createClient({ url: `file:${join(dir, `raw-${tag}.db`)}` });
   // The same durability settings anchorbot's writer uses, so only the design differs.
   await db.execute("PRAGMA journal_mode=WAL");
   await db.execute("PRAGMA synchronous=NORMAL");
@@ -77,29 +84,53 @@ async function rawUpdates(dir: string): Promise<number> {
   return perSecond;
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Rounds of (anchorbot, textbook, raw UPDATE), each on fresh files, reported as medians: on a
+ * shared two-core machine one run can read 30% off the next, and the ratios compare figures taken
+ * side by side. The textbook recipe gets a third of the orders (it is slower; the rate is what
+ * counts).
+ */
 export async function benchHotSku(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), "anchorbot-hot-"));
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   try {
-    const ours = await run("anchorbot", dir, redisUrl);
-    const textbook = await run("textbook", dir, redisUrl);
-    const raw = await rawUpdates(dir);
+    const rounds: Array<{
+      ours: Awaited<ReturnType<typeof run>>;
+      textbook: Awaited<ReturnType<typeof run>>;
+      raw: number;
+    }> = [];
+    for (let k = 0; k < ROUNDS; k++) {
+      const ours = await run("anchorbot", dir, redisUrl, N, String(k));
+      const textbook = await run("textbook", dir, redisUrl, Math.ceil(N / 3), String(k));
+      const raw = await rawUpdates(dir, String(k));
+      rounds.push({ ours, textbook, raw });
+      console.log(
+        `  round ${k + 1}: anchorbot ${fmt(ours.perSecond)}/s (p99 ${ours.p99} ms), textbook ${fmt(textbook.perSecond)}/s (p99 ${textbook.p99} ms, ${fmt(textbook.failed)} lock timeouts), raw UPDATE ${fmt(raw)}/s`,
+      );
+    }
+    const ours = median(rounds.map((r) => r.ours.perSecond));
+    const textbook = median(rounds.map((r) => r.textbook.perSecond));
+    const raw = median(rounds.map((r) => r.raw));
+    const oversell = Math.max(...rounds.flatMap((r) => [r.ours.oversell, r.textbook.oversell]));
+    const last = rounds.at(-1)!;
     console.log(
-      `hot SKU: ${fmt(N)} one-unit orders on one SKU, ${BUYERS} concurrent buyers over HTTP, embedded file database`,
+      `hot SKU: ${fmt(N)} one-unit orders on one SKU, ${BUYERS} concurrent buyers over HTTP, embedded file database; medians of ${ROUNDS} rounds`,
     );
     console.log(
       `  (b) raw conditional UPDATE      ${fmt(raw)} updates/s (one statement per reservation, no HTTP)`,
     );
     console.log(
-      `  (a) textbook Redis lock + tx    ${fmt(textbook.perSecond)} reservations/s, p99 ${textbook.p99} ms, oversell ${textbook.oversell}`,
+      `  (a) textbook Redis lock + tx    ${fmt(textbook)} reservations/s, p99 ${median(rounds.map((r) => r.textbook.p99))} ms, oversell ${Math.max(...rounds.map((r) => r.textbook.oversell))}`,
     );
     console.log(
-      `  anchorbot (group commit)        ${fmt(ours.perSecond)} reservations/s, p99 ${ours.p99} ms, oversell ${ours.oversell} (${fmt(ours.created)} created, ${fmt(ours.reserved)} reserved of ${fmt(ours.reservable)} reservable)`,
+      `  anchorbot (group commit)        ${fmt(ours)} reservations/s, p99 ${median(rounds.map((r) => r.ours.p99))} ms, oversell ${Math.max(...rounds.map((r) => r.ours.oversell))} (last round: ${fmt(last.ours.created)} created, ${fmt(last.ours.reserved)} reserved of ${fmt(last.ours.reservable)} reservable, ${fmt(last.ours.failed)} failed)`,
     );
     console.log(
-      `  ratios: ${fmt(ours.perSecond / textbook.perSecond, 1)}× the textbook recipe (target ≥ 4×), ${fmt((ours.perSecond / raw) * 100)}% of raw UPDATE (target ≥ 40%), target ≥ 6,000/s`,
+      `  ratios: ${fmt(ours / textbook, 1)}× the textbook recipe (target ≥ 4×), ${fmt((ours / raw) * 100)}% of raw UPDATE (target ≥ 40%), target ≥ 6,000/s`,
     );
-    return { ours: ours.perSecond, textbook: textbook.perSecond, raw, oversell: ours.oversell };
+    return { ours, textbook, raw, oversell };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNull, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { freezeBuyer } from "../aftersales/freeze.ts";
 import type { Tx } from "../db/client.ts";
 import { type AlertLevel, alertHits, orders } from "../db/schema/index.ts";

@@ -13,6 +13,15 @@ function executor(tx: Tx): Executor {
 }
 
 /**
+ * One statement on the transaction's connection, without drizzle's query building (which cost
+ * more than running the statement on the reservation path). Keep the SQL text fixed — pass lists
+ * as one JSON argument read with `json_each` — so the statement cache prepares it once.
+ */
+export function execRaw(tx: Tx, sql: string, args: InValue[]): Promise<ResultSet> {
+  return executor(tx).execute({ sql, args });
+}
+
+/**
  * INSERT of many rows in one statement, values already in column order and driver form (JSON as
  * text, booleans as 0/1). `tail` adds ON CONFLICT / RETURNING clauses. Chunked to stay under
  * SQLite's limit on bound variables.

@@ -19,8 +19,10 @@ export function observe(logger: Logger, metrics: Metrics): MiddlewareHandler<App
     c.set("requestId", requestId);
     c.set("log", log);
     const started = performance.now();
-    await next();
+    // Set before the handler answers: a header added after would turn @hono/node-server's
+    // lightweight response into a full WHATWG Response on every request.
     c.header("x-request-id", requestId);
+    await next();
     const route = routePath(c) || c.req.path;
     metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     log.debug(

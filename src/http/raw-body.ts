@@ -36,22 +36,26 @@ function fromIncoming(incoming: IncomingMessage, limit: number): Promise<Buffer>
 export async function readRawBody(
   c: Context,
   limit: number,
+  /** Copy the request headers too (the inbox keeps them); JSON API bodies do not need them. */
+  withHeaders = true,
 ): Promise<{ body: Buffer; headers: Record<string, string> }> {
   const declared = Number(c.req.header("content-length") ?? Number.NaN);
   if (declared > limit) throw new BodyTooLarge(declared);
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming && typeof incoming.on === "function" && !incoming.readableEnded) {
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(incoming.headers)) {
-      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
-    }
+    if (withHeaders)
+      for (const [k, v] of Object.entries(incoming.headers)) {
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+      }
     return { body: await fromIncoming(incoming, limit), headers };
   }
   const body = Buffer.from(await c.req.arrayBuffer());
   if (body.length > limit) throw new BodyTooLarge(body.length);
   const headers: Record<string, string> = {};
-  c.req.raw.headers.forEach((v, k) => {
-    headers[k.toLowerCase()] = v;
-  });
+  if (withHeaders)
+    c.req.raw.headers.forEach((v, k) => {
+      headers[k.toLowerCase()] = v;
+    });
   return { body, headers };
 }

@@ -1,7 +1,5 @@
-import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
-import { insertRows } from "../db/raw.ts";
-import { reservations, skus } from "../db/schema/index.ts";
+import { execRaw, insertRows } from "../db/raw.ts";
 import { AppError } from "../errors.ts";
 import { type ListingChange, settleListing } from "./low-stock.ts";
 import { available, reservable, type StockSettings } from "./stock-math.ts";
@@ -62,20 +60,38 @@ export async function reserveBatch(
   fence?: number,
 ): Promise<{ results: ReserveResult[]; listing: ListingChange[] }> {
   const orderNos = [...new Set(reqs.map((r) => r.orderNo))];
-  const existing = await tx
-    .select({
-      orderNo: reservations.orderNo,
-      sku: reservations.sku,
-      qty: reservations.qty,
-      expiresAt: reservations.expiresAt,
-    })
-    .from(reservations)
-    .where(inArray(reservations.orderNo, orderNos));
+  const existing = (
+    await execRaw(
+      tx,
+      "SELECT order_no, sku, qty, expires_at FROM reservations WHERE order_no IN (SELECT value FROM json_each(?))",
+      [JSON.stringify(orderNos)],
+    )
+  ).rows.map((r) => ({
+    orderNo: String(r.order_no),
+    sku: String(r.sku),
+    qty: Number(r.qty),
+    expiresAt: Number(r.expires_at),
+  }));
   const already = new Map<string, typeof existing>();
   for (const e of existing) already.set(e.orderNo, [...(already.get(e.orderNo) ?? []), e]);
 
   const skuIds = [...new Set(reqs.flatMap((r) => r.lines.map((l) => l.sku)))];
-  const rows = skuIds.length === 0 ? [] : await tx.select().from(skus).where(inArray(skus.sku, skuIds));
+  const rows =
+    skuIds.length === 0
+      ? []
+      : (
+          await execRaw(
+            tx,
+            "SELECT sku, on_hand, reserved, safety_stock, listed FROM skus WHERE sku IN (SELECT value FROM json_each(?))",
+            [JSON.stringify(skuIds)],
+          )
+        ).rows.map((r) => ({
+          sku: String(r.sku),
+          onHand: Number(r.on_hand),
+          reserved: Number(r.reserved),
+          safetyStock: Number(r.safety_stock),
+          listed: Number(r.listed) === 1,
+        }));
   const state = new Map(rows.map((r) => [r.sku, { ...r, startReserved: r.reserved }]));
 
   const results: ReserveResult[] = [];
@@ -129,16 +145,22 @@ export async function reserveBatch(
       throw new Error(`reserveBatch: ${s.sku} over-reserved`);
     const settled = await settleListing(tx, s, settings, now);
     if (settled.change) listing.push(settled.change);
-    const unchanged = and(eq(skus.sku, s.sku), eq(skus.reserved, s.startReserved), eq(skus.onHand, s.onHand));
-    const res = await tx
-      .update(skus)
-      .set({
-        reserved: s.reserved,
-        listed: settled.listed,
-        ...(fence === undefined ? {} : { fence: sql`max(${skus.fence}, ${fence})` }),
-        updatedAt: now,
-      })
-      .where(fence === undefined ? unchanged : and(unchanged, lte(skus.fence, fence)));
+    // Applied only if the row still holds what was read and no newer lock holder wrote it.
+    const res = await execRaw(
+      tx,
+      fence === undefined
+        ? "UPDATE skus SET reserved = ?1, listed = ?2, updated_at = ?3 WHERE sku = ?4 AND reserved = ?5 AND on_hand = ?6"
+        : "UPDATE skus SET reserved = ?1, listed = ?2, updated_at = ?3, fence = max(fence, ?7) WHERE sku = ?4 AND reserved = ?5 AND on_hand = ?6 AND fence <= ?7",
+      [
+        s.reserved,
+        settled.listed ? 1 : 0,
+        now,
+        s.sku,
+        s.startReserved,
+        s.onHand,
+        ...(fence === undefined ? [] : [fence]),
+      ],
+    );
     if (res.rowsAffected !== 1) throw new StockConflict(s.sku);
   }
   const lines = accepted.flatMap((r) =>

@@ -62,8 +62,8 @@ async function push(order: Record<string, unknown>) {
   expect(res.status).toBe(200);
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: the test reads arbitrary JSON answers
 const get = async (path: string) =>
+  // biome-ignore lint/suspicious/noExplicitAny: the test reads arbitrary JSON answers
   (await fetch(`${svc.url}/api/v1${path}`, { headers })).json() as Promise<any>;
 
 beforeAll(async () => {

@@ -28,7 +28,9 @@ describe("learned shape", () => {
     const retyped = await postShopee(
       deps,
       api,
-      edited("SHAPE-T", (o) => void (o.recipient_address.zipcode = 51200)),
+      edited("SHAPE-T", (o) => {
+        o.recipient_address.zipcode = 51200;
+      }),
     );
     await settle(deps);
     const typeNotice = healthNotices(deps).at(-1);
@@ -96,7 +98,9 @@ describe("error, duplicate and status rates", () => {
       await postShopee(
         deps,
         api,
-        edited(`MYSTERY${i}`, (o) => void (o.order_status = "AWAITING_MYSTERY")),
+        edited(`MYSTERY${i}`, (o) => {
+          o.order_status = "AWAITING_MYSTERY";
+        }),
       );
     await tick(deps);
     expect(healthNotices(deps).map((n) => n.title)).toEqual(["接口健康:shopee 未知状态占比"]);
