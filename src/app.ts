@@ -17,6 +17,11 @@ import { webhookRoutes } from "./http/webhooks.ts";
 /** The HTTP app; no I/O at import time, everything comes from deps. */
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
+  // Answering comes first: every request holds background processing to its share while a burst lasts.
+  app.use("*", async (_c, next) => {
+    deps.processor.noteDemand();
+    await next();
+  });
   app.use("*", observe(deps.logger, deps.metrics));
   app.onError((err, c) => errorResponse(c, err, c.get("log") ?? deps.logger));
   app.notFound((c) =>

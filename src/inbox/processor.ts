@@ -7,7 +7,7 @@ import { type ProcessContext, type ProcessItem, type ProcessOutcome, processPush
 const BATCH = 10;
 /** Parsed events are kept for the first this-many queued pushes; deeper ones are re-read. */
 const KEEP_PARSED = 500;
-/** Pushes arriving within this window mean a burst is on. */
+/** Requests arriving within this window of each other mean a burst is on. */
 const BURST_WINDOW_MS = 50;
 /** During a burst processing takes at most this share of the time; the rest goes to answering. */
 const BURST_SHARE = 0.1;
@@ -16,7 +16,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Processes stored pushes in the background, in small batches. Answering the platforms comes
- * first: during a burst processing keeps to a fifth of the time (stored pushes are safe in the
+ * first: during a burst of requests processing keeps to a tenth of the time (stored pushes are safe in the
  * inbox) and runs flat out once the burst is over. The queue is only a hint — the inbox table is the truth, and the
  * sweeper picks up anything a stop left behind.
  */
@@ -83,9 +83,18 @@ export function createProcessor(deps: {
   }
 
   return {
-    /** A push is arriving: hold processing back until ingest pauses. */
-    noteIngest() {
+    /**
+     * A request is being answered (any HTTP request, a push, an order): while they keep coming,
+     * processing keeps to its share. Marking only stored pushes let a run of requests that store
+     * nothing — refused orders, look-ups — meet a backlog processed flat out, at three times the
+     * cost per request.
+     */
+    noteDemand() {
       lastIngest = performance.now();
+    },
+    /** When demand was last noted (performance.now() time). */
+    get lastDemandAt() {
+      return lastIngest;
     },
     enqueue(item: ProcessItem) {
       // A deep backlog keeps ids only: the bodies are in the inbox, and memory stays flat.

@@ -31,7 +31,7 @@ export async function receivePush(
   const adapter = getAdapter(source);
   if (!adapter) throw new AppError("unknown_source", `unknown source "${source}"`);
   const started = performance.now();
-  deps.processor.noteIngest();
+  deps.processor.noteDemand();
   const headers = keptHeaders(push.headers);
 
   const verdict = adapter.verify(push, {
