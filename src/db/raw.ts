@@ -35,13 +35,19 @@ export async function insertRows(
 ): Promise<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];
   const per = Math.max(1, Math.floor(30_000 / columns.length));
-  const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES `;
-  const tuple = `(${columns.map(() => "?").join(", ")})`;
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
-    const sql = `${head}${chunk.map(() => tuple).join(", ")} ${tail}`;
-    const rs = await executor(tx).execute({ sql, args: chunk.flat() });
+    const rs = await executor(tx).execute({
+      sql: insertSql(table, columns, chunk.length, tail),
+      args: chunk.flat(),
+    });
     for (const r of rs.rows) out.push(r as Record<string, unknown>);
   }
   return out;
+}
+
+/** `INSERT INTO table (columns) VALUES (?, …), … tail` for `n` rows. */
+export function insertSql(table: string, columns: readonly string[], n: number, tail = ""): string {
+  const tuple = `(${columns.map(() => "?").join(", ")})`;
+  return `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${Array(n).fill(tuple).join(", ")} ${tail}`;
 }
