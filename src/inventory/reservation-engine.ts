@@ -49,7 +49,10 @@ export function createReservationEngine(deps: {
       }
       return await fn(Math.max(0, ...handles.map((h) => h.fence)));
     } finally {
-      await Promise.allSettled(handles.map((h) => h.release()));
+      // Not awaited: the next batch's acquire goes out behind these releases on the same
+      // connection, so waiting for their answers would only leave the event loop idle for a round
+      // trip per batch. A failed release is logged by the lock and expires by itself.
+      void Promise.allSettled(handles.map((h) => h.release()));
     }
   }
 
