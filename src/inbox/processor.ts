@@ -7,7 +7,13 @@ import { type ProcessContext, type ProcessItem, type ProcessOutcome, processPush
 const BATCH = 10;
 /** Parsed events are kept for the first this-many queued pushes; deeper ones are re-read. */
 const KEEP_PARSED = 500;
-/** Requests arriving within this window of each other mean a burst is on. */
+/**
+ * A burst is on while requests arrive faster than this (counted over two windows of
+ * BURST_WINDOW_MS). Below it answering costs a few percent of a core and processing runs flat out;
+ * a slower steady stream (a dashboard polling, pushes at tens a second) must not hold it to its
+ * burst share, or a backlog would grow for as long as the stream lasts.
+ */
+const BURST_RATE = 200;
 const BURST_WINDOW_MS = 50;
 /** During a burst processing takes at most this share of the time; the rest goes to answering. */
 const BURST_SHARE = 0.1;
@@ -37,7 +43,18 @@ export function createProcessor(deps: {
   const queue: ProcessItem[] = [];
   let running = false;
   let stopped = false;
-  let lastIngest = 0;
+  let lastDemandAt = 0;
+  // Requests counted in the current window and the one before it.
+  let windowStart = 0;
+  let inWindow = 0;
+  let inLastWindow = 0;
+
+  function inBurst(): boolean {
+    const age = performance.now() - windowStart;
+    if (age >= 2 * BURST_WINDOW_MS) return false;
+    const recent = age < BURST_WINDOW_MS ? inWindow + inLastWindow : inWindow;
+    return recent >= (BURST_RATE * 2 * BURST_WINDOW_MS) / 1000;
+  }
 
   async function afterBatch(outcomes: ProcessOutcome[]) {
     try {
@@ -74,8 +91,7 @@ export function createProcessor(deps: {
         const took = performance.now() - started;
         report(outcomes);
         // In a burst, rest long enough that processing keeps to its share of the time.
-        if (performance.now() - lastIngest < BURST_WINDOW_MS)
-          await sleep((took * (1 - BURST_SHARE)) / BURST_SHARE);
+        if (inBurst()) await sleep((took * (1 - BURST_SHARE)) / BURST_SHARE);
       }
     } finally {
       running = false;
@@ -90,16 +106,26 @@ export function createProcessor(deps: {
      * cost per request.
      */
     noteDemand() {
-      lastIngest = performance.now();
+      const now = performance.now();
+      if (now - windowStart >= BURST_WINDOW_MS) {
+        inLastWindow = now - windowStart < 2 * BURST_WINDOW_MS ? inWindow : 0;
+        windowStart = now;
+        inWindow = 0;
+      }
+      inWindow++;
+      lastDemandAt = now;
     },
     /** When demand was last noted (performance.now() time). */
     get lastDemandAt() {
-      return lastIngest;
+      return lastDemandAt;
+    },
+    /** Whether requests are arriving fast enough right now that processing keeps to its share. */
+    get inBurst() {
+      return inBurst();
     },
     enqueue(item: ProcessItem) {
       // A deep backlog keeps ids only: the bodies are in the inbox, and memory stays flat.
       queue.push(queue.length >= KEEP_PARSED ? { id: item.id } : item);
-      lastIngest = performance.now();
       if (!running) {
         running = true;
         deps.tasks.defer("inbox processor", loop);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 import { type TestDeps, testDeps } from "../helpers/deps.ts";
@@ -23,5 +24,21 @@ describe("background processing yields to requests", () => {
     expect(deps.processor.lastDemandAt).toBeGreaterThanOrEqual(beforeLookup);
     // Nothing was stored for processing by either.
     expect(deps.processor.backlog).toBe(0);
+  });
+
+  it("holds processing to its share only while requests come fast, not for a slow steady stream", async () => {
+    const p = deps.processor;
+    // A dashboard polling every 30 ms: a few requests a window, never a burst.
+    for (let i = 0; i < 8; i++) {
+      p.noteDemand();
+      expect(p.inBurst).toBe(false);
+      await sleep(30);
+    }
+    // A sale: requests back to back.
+    for (let i = 0; i < 50; i++) p.noteDemand();
+    expect(p.inBurst).toBe(true);
+    // Once they stop, processing runs flat out again.
+    await sleep(150);
+    expect(p.inBurst).toBe(false);
   });
 });
